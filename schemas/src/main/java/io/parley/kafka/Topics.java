@@ -1,0 +1,102 @@
+package io.parley.kafka;
+
+import io.parley.schemas.Delivery;
+import io.parley.schemas.GatewayLease;
+import io.parley.schemas.Heartbeat;
+import io.parley.schemas.MailboxCommand;
+import io.parley.schemas.StoredMessage;
+import io.parley.schemas.serde.AvroSerde;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The one registry of Parley's topic names and serdes. Code never spells a topic name or picks a
+ * serde inline: it asks this class. Names share a configurable prefix (default {@code parley.}).
+ */
+public final class Topics {
+  public static final String DEFAULT_PREFIX = "parley.";
+  private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private static final Serde<String> KEYS = Serdes.String();
+  private static final AvroSerde<MailboxCommand> MAILBOX = AvroSerde.of(MailboxCommand.class);
+  private static final AvroSerde<Delivery> DELIVERY = AvroSerde.of(Delivery.class);
+  private static final AvroSerde<GatewayLease> LEASE = AvroSerde.of(GatewayLease.class);
+  private static final AvroSerde<Heartbeat> HEARTBEAT = AvroSerde.of(Heartbeat.class);
+  private static final AvroSerde<StoredMessage> STORED = AvroSerde.of(StoredMessage.class);
+
+  private final String prefix;
+  private final Partitions partitions;
+
+  /** How many partitions each topic gets when Parley creates it. */
+  public record Partitions(int mailbox, int deliveries, int heartbeats, int messages) {
+    public static final Partitions LOCAL = new Partitions(8, 2, 4, 4);
+  }
+
+  public Topics(String prefix, Partitions partitions) {
+    if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
+      throw new IllegalArgumentException("topic prefix may hold only letters, digits, '.', '_' and '-': " + prefix);
+    }
+    this.prefix = prefix;
+    this.partitions = partitions;
+  }
+
+  public static Topics withDefaults() {
+    return new Topics(DEFAULT_PREFIX, Partitions.LOCAL);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Every command that touches one user's mailbox, keyed by that user. */
+  public Topic<String, MailboxCommand> mailbox() {
+    return new Topic<>(prefix + "mailbox", KEYS, MAILBOX, partitions.mailbox(),
+        Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+  }
+
+  /** What one gateway must write to its sessions; that gateway alone reads it. */
+  public Topic<String, Delivery> deliveries(String gatewayId) {
+    if (gatewayId == null || !GATEWAY_ID.matcher(gatewayId).matches()) {
+      throw new IllegalArgumentException("gateway id must be 1-64 of [A-Za-z0-9_-]: " + gatewayId);
+    }
+    // Deliveries are only useful to live sessions; anything unacknowledged is resent from the inbox.
+    return new Topic<>(deliveriesPrefix() + gatewayId, KEYS, DELIVERY, partitions.deliveries(),
+        Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis())));
+  }
+
+  public String deliveriesPrefix() {
+    return prefix + "deliveries.";
+  }
+
+  /** Gateway leases, compacted: the last renewal of each gateway. */
+  public Topic<String, GatewayLease> gateways() {
+    return new Topic<>(prefix + "gateways", KEYS, LEASE, 1,
+        Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
+  }
+
+  public Topic<String, Heartbeat> heartbeats() {
+    return new Topic<>(prefix + "heartbeats", KEYS, HEARTBEAT, partitions.heartbeats(),
+        Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis())));
+  }
+
+  /** The canonical history log, keyed by conversation. */
+  public Topic<String, StoredMessage> messages() {
+    return new Topic<>(prefix + "messages", KEYS, STORED, partitions.messages(),
+        Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+  }
+
+  /** Records no Parley reader could decode, with headers saying where they came from and why. */
+  public Topic<byte[], byte[]> deadLetters() {
+    return new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray(), 1,
+        Map.of("retention.ms", String.valueOf(Duration.ofDays(30).toMillis())));
+  }
+
+  /** The shared topics the topology needs before it starts (gateway topics are made by each gateway). */
+  public List<Topic<?, ?>> topologyTopics() {
+    return List.of(mailbox(), gateways(), heartbeats(), messages(), deadLetters());
+  }
+}

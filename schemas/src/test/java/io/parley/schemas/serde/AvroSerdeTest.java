@@ -1,0 +1,129 @@
+package io.parley.schemas.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.parley.schemas.Ack;
+import io.parley.schemas.Attachment;
+import io.parley.schemas.ChatMessage;
+import io.parley.schemas.Deliver;
+import io.parley.schemas.Envelope;
+import io.parley.schemas.MailboxCommand;
+import io.parley.schemas.ReceiptStatus;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+
+  private static ChatMessage message() {
+    return ChatMessage.newBuilder()
+        .setId("m-1").setFrom("alice").setFromDevice("phone").setConversation("dm:alice:bob")
+        .setBody("hello").setSentAt(1_700_000_000_000L)
+        .setAttachments(List.of(new Attachment("ab".repeat(32), "image/png", 10L, null, "cat.png")))
+        .build();
+  }
+
+  @Test
+  void shouldRoundTripEveryCommandVariant() {
+    AvroSerde<MailboxCommand> serde = AvroSerde.of(MailboxCommand.class);
+    MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message())));
+    MailboxCommand ack = new MailboxCommand(new Ack("phone", 7L, ReceiptStatus.READ, 5L));
+
+    assertThat(serde.deserialize("t", serde.serialize("t", deliver))).isEqualTo(deliver);
+    assertThat(serde.deserialize("t", serde.serialize("t", ack))).isEqualTo(ack);
+  }
+
+  @Test
+  void shouldDecodeRecordsWrittenWithAnOlderSchemaAddedAtRuntime() throws Exception {
+    // An older Delivery had no notice field: a reader on today's schema fills the default.
+    Schema older = SchemaBuilder.record("Delivery").namespace("io.parley.schemas").fields()
+        .requiredString("user")
+        .name("targets").type().array().items(io.parley.schemas.DeliveryTarget.getClassSchema()).noDefault()
+        .requiredLong("seq")
+        .endRecord();
+    GenericRecord old = new GenericData.Record(older);
+    old.put("user", "bob");
+    old.put("targets", List.of());
+    old.put("seq", 3L);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old);
+
+    AvroSerde<io.parley.schemas.Delivery> serde = AvroSerde.of(io.parley.schemas.Delivery.class);
+    serde.addWriterSchema(older);
+    var decoded = serde.decode(toArray(bytes));
+
+    assertThat(decoded.getSeq()).isEqualTo(3L);
+    assertThat(decoded.getNotice()).isNull();
+    assertThat(decoded.getEnvelope()).isNull();
+  }
+
+  @Test
+  void shouldDecodeOlderWriterSchemasListedInTheHistoryIndex() throws Exception {
+    // src/test/resources/avro/history holds the ChatMessage from before attachments and groups.
+    Schema older = new Schema.Parser().parse(
+        getClass().getResourceAsStream("/avro/history/io.parley.schemas.ChatMessage.v0.avsc"));
+    GenericRecord old = new GenericData.Record(older);
+    old.put("id", "m-9");
+    old.put("from", "carol");
+    old.put("fromDevice", "web");
+    old.put("conversation", "dm:bob:carol");
+    old.put("body", "from the past");
+    old.put("sentAt", 42L);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old);
+
+    ChatMessage decoded = AvroSerde.of(ChatMessage.class).decode(toArray(bytes));
+
+    assertThat(decoded.getBody()).isEqualTo("from the past");
+    assertThat(decoded.getAttachments()).isEmpty();
+    assertThat(decoded.getGroup()).isNull();
+  }
+
+  @Test
+  void shouldNotDecodeAnUnknownWriterSchema() throws Exception {
+    Schema unknown = SchemaBuilder.record("ChatMessage").namespace("io.parley.schemas").fields()
+        .requiredString("id").requiredInt("surprise").endRecord();
+    GenericRecord rec = new GenericData.Record(unknown);
+    rec.put("id", "x");
+    rec.put("surprise", 1);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), unknown).encode(rec);
+
+    assertThatThrownBy(() -> AvroSerde.of(ChatMessage.class).decode(toArray(bytes)))
+        .isInstanceOf(SerializationException.class);
+  }
+
+  @Test
+  void shouldRefuseBytesThatAreNotARecord() {
+    AvroSerde<MailboxCommand> serde = AvroSerde.of(MailboxCommand.class);
+    assertThatThrownBy(() -> serde.deserialize("t", "{\"not\":\"avro\"}".getBytes()))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("MailboxCommand");
+  }
+
+  @Test
+  void shouldRefuseARecordOfAnotherType() {
+    byte[] ack = AvroSerde.of(Ack.class).encode(new Ack("phone", 1L, ReceiptStatus.DELIVERED, 1L));
+    assertThatThrownBy(() -> AvroSerde.of(MailboxCommand.class).decode(ack))
+        .isInstanceOf(SerializationException.class);
+  }
+
+  @Test
+  void shouldRefuseATruncatedRecord() {
+    AvroSerde<MailboxCommand> serde = AvroSerde.of(MailboxCommand.class);
+    byte[] full = serde.encode(new MailboxCommand(new Deliver(new Envelope(message()))));
+    byte[] cut = java.util.Arrays.copyOf(full, full.length / 2);
+    assertThatThrownBy(() -> serde.decode(cut)).isInstanceOf(SerializationException.class);
+  }
+
+  private static byte[] toArray(ByteBuffer buffer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+    return out.toByteArray();
+  }
+}
