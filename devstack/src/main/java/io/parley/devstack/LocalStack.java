@@ -1,0 +1,150 @@
+package io.parley.devstack;
+
+import io.parley.auth.TokenService;
+import io.parley.config.ConfigSource;
+import io.parley.gateway.GatewayConfig;
+import io.parley.gateway.GatewayMetrics;
+import io.parley.gateway.session.Recipients;
+import io.parley.gateway.GatewayServer;
+import io.parley.topology.TopologyApp;
+import io.parley.topology.TopologyConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole of Parley in one JVM, on embedded defaults: a real Kafka broker, the topology, and one
+ * or more gateways. {@code parley up} runs it; the integration tests run it too.
+ *
+ * <p>Settings come from {@link ConfigSource} like every component's; the stack only fills in what
+ * it owns (the broker address, the data folder, the token secret, gateway ids and ports).
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+  private final Path dataDir;
+  private final ConfigSource config;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final GatewayMetrics.Families gatewayMetrics = GatewayMetrics.register(registry);
+  private final EmbeddedKafka kafka;
+  private final String tokenSecret;
+  private TopologyApp topology;
+  private final List<GatewayServer> gateways = new ArrayList<>();
+
+  private LocalStack(Path dataDir, ConfigSource config, EmbeddedKafka kafka, String tokenSecret) {
+    this.dataDir = dataDir;
+    this.config = config;
+    this.kafka = kafka;
+    this.tokenSecret = tokenSecret;
+  }
+
+  /**
+   * Starts everything and returns when every part is ready.
+   *
+   * @param gatewayCount gateways to start; the first listens on {@code gateway.port} (0: any free
+   *     port), the others on free ports
+   */
+  public static LocalStack start(Path dataDir, ConfigSource config, int gatewayCount) throws Exception {
+    Files.createDirectories(dataDir);
+    String secret = config.get("auth.token.secret").orElse(null);
+    if (secret == null) {
+      secret = localSecret(dataDir);
+    }
+    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, config.integer("kafka.port", 0));
+    LocalStack stack = new LocalStack(dataDir, config.with(Map.of(
+        "kafka.bootstrap.servers", kafka.bootstrapServers(), "auth.token.secret", secret)), kafka, secret);
+    try {
+      stack.startTopology();
+      for (int i = 1; i <= gatewayCount; i++) {
+        stack.startGateway("gw-" + i, i == 1 ? config.integer("gateway.port", 0) : 0);
+      }
+    } catch (Exception e) {
+      stack.close();
+      throw e;
+    }
+    return stack;
+  }
+
+  private void startTopology() throws Exception {
+    TopologyConfig topologyConfig = TopologyConfig.from(config.with(
+        "topology.state.dir", dataDir.resolve("streams").toString()));
+    topology = TopologyApp.start(topologyConfig, registry);
+    topology.awaitRunning(Duration.ofMinutes(2));
+  }
+
+  /** Starts a gateway with this id; a gateway id used before (and stopped) comes back as a new incarnation. */
+  public GatewayServer startGateway(String id, int port) throws Exception {
+    GatewayConfig gatewayConfig = GatewayConfig.from(config.with(Map.of("gateway.id", id, "gateway.port", String.valueOf(port))));
+    GatewayServer gateway = GatewayServer.start(gatewayConfig, registry, gatewayMetrics, Recipients.ANY, Map.of());
+    gateways.add(gateway);
+    return gateway;
+  }
+
+  /** The token secret of a local stack lives in its data folder, so {@code parley token} can sign for it. */
+  static String localSecret(Path dataDir) throws IOException {
+    Path file = dataDir.resolve("token-secret");
+    if (Files.exists(file)) {
+      return Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String secret = HexFormat.of().formatHex(random);
+    Files.writeString(file, secret, StandardCharsets.UTF_8);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      log.debug("cannot restrict permissions of {}", file);
+    }
+    return secret;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public GatewayServer gateway(int index) {
+    return gateways.get(index);
+  }
+
+  public List<GatewayServer> gateways() {
+    return List.copyOf(gateways);
+  }
+
+  public TokenService tokens() {
+    return TokenService.fromSecret(tokenSecret, Duration.ofDays(1));
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  public ConfigSource config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    for (GatewayServer gateway : gateways) {
+      try {
+        gateway.close();
+      } catch (RuntimeException e) {
+        log.warn("gateway {} did not stop cleanly: {}", gateway.gatewayId(), e.toString());
+      }
+    }
+    if (topology != null) {
+      topology.close();
+    }
+    kafka.close();
+  }
+}

@@ -1,0 +1,56 @@
+package io.parley.devstack;
+
+import io.parley.config.ConfigSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/** One local stack per test class, on free ports, with short leases so crash tests run in seconds. */
+final class StackFixture implements AutoCloseable {
+  static final Map<String, String> TEST_SETTINGS = Map.of(
+      "mailbox.lease.timeout", "6s",
+      "mailbox.lease.check.interval", "1s",
+      "gateway.lease.interval", "1s",
+      "kafka.partitions.mailbox", "4",
+      "gateway.sends.per.second", "40",
+      "gateway.abuse.errors", "30");
+
+  final LocalStack stack;
+  final WebSocketClient client;
+  final Path dataDir;
+
+  StackFixture(int gateways) throws Exception {
+    this(gateways, Map.of());
+  }
+
+  StackFixture(int gateways, Map<String, String> overrides) throws Exception {
+    dataDir = Files.createTempDirectory("parley-it");
+    stack = LocalStack.start(dataDir, ConfigSource.of(TEST_SETTINGS).with(overrides), gateways);
+    client = new WebSocketClient();
+    client.start();
+  }
+
+  WsClient connect(int gateway, String user, String device) throws Exception {
+    return WsClient.connect(client, stack.gateway(gateway).webSocketUri(), stack.tokens().issue(user, device));
+  }
+
+  WsClient connect(io.parley.gateway.GatewayServer gateway, String user, String device) throws Exception {
+    return WsClient.connect(client, gateway.webSocketUri(), stack.tokens().issue(user, device));
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.stop();
+    stack.close();
+    deleteQuietly(dataDir);
+  }
+
+  static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a temp folder left behind is harmless
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.parley.gateway.frames;
+
+import java.util.List;
+
+/** A client frame that passed validation. */
+public sealed interface Inbound {
+
+  String type();
+
+  /** Exactly one of {@code toUser} and {@code toGroup} is set. */
+  record Send(String id, String toUser, String toGroup, String body, List<AttachmentRef> attachments) implements Inbound {
+    public String type() {
+      return "send";
+    }
+  }
+
+  record AttachmentRef(String asset, String mime, long size, String key, String name) {}
+
+  record Ack(long seq, boolean read) implements Inbound {
+    public String type() {
+      return "ack";
+    }
+  }
+
+  record Sync(long after) implements Inbound {
+    public String type() {
+      return "sync";
+    }
+  }
+
+  record Heartbeat() implements Inbound {
+    public String type() {
+      return "heartbeat";
+    }
+  }
+}

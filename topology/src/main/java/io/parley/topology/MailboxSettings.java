@@ -1,0 +1,66 @@
+package io.parley.topology;
+
+import java.time.Duration;
+
+/**
+ * The rules of the mailbox that operators may tune.
+ *
+ * <p>An inbox entry goes once every known device of the user acknowledged it, or after
+ * {@code retention}, whichever comes first.
+ *
+ * @param retention how long an unacknowledged deliverable waits for a device (WhatsApp: 30 days)
+ * @param dedupeTtl how long a (sender, client message id) pair is remembered
+ * @param leaseTimeout how long after its last renewal a gateway's sessions count as gone
+ * @param leaseCheckInterval how often leases are checked
+ * @param expiryCheckInterval how often expired inbox entries and dedupe keys are removed
+ * @param window how many unacknowledged deliverables a device may have in flight; a flush or a
+ *     fast sender never sends more before acks come back
+ * @param maxDevicesPerUser devices remembered per user; beyond it the least recently active
+ *     offline device is forgotten
+ */
+public record MailboxSettings(
+    Duration retention,
+    Duration dedupeTtl,
+    Duration leaseTimeout,
+    Duration leaseCheckInterval,
+    Duration expiryCheckInterval,
+    int window,
+    int maxDevicesPerUser) {
+
+  public MailboxSettings {
+    requirePositive(retention, "retention");
+    requirePositive(dedupeTtl, "dedupeTtl");
+    requirePositive(leaseTimeout, "leaseTimeout");
+    requirePositive(leaseCheckInterval, "leaseCheckInterval");
+    requirePositive(expiryCheckInterval, "expiryCheckInterval");
+    if (window < 1 || window > 10_000) {
+      throw new IllegalArgumentException("window must be 1..10000, was " + window);
+    }
+    if (maxDevicesPerUser < 1 || maxDevicesPerUser > 64) {
+      throw new IllegalArgumentException("maxDevicesPerUser must be 1..64, was " + maxDevicesPerUser);
+    }
+  }
+
+  public static MailboxSettings defaults() {
+    return new MailboxSettings(Duration.ofDays(30), Duration.ofDays(2),
+        Duration.ofSeconds(45), Duration.ofSeconds(5), Duration.ofSeconds(30), 256, 16);
+  }
+
+  public MailboxSettings withLease(Duration timeout, Duration checkInterval) {
+    return new MailboxSettings(retention, dedupeTtl, timeout, checkInterval, expiryCheckInterval, window, maxDevicesPerUser);
+  }
+
+  public MailboxSettings withRetention(Duration newRetention, Duration newDedupeTtl) {
+    return new MailboxSettings(newRetention, newDedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser);
+  }
+
+  public MailboxSettings withWindow(int newWindow) {
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, newWindow, maxDevicesPerUser);
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
+    }
+  }
+}

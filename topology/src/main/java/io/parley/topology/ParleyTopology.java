@@ -1,0 +1,74 @@
+package io.parley.topology;
+
+import io.parley.kafka.Topics;
+import io.parley.schemas.Delivery;
+import io.parley.schemas.MailboxCommand;
+import io.parley.schemas.StoredMessage;
+import io.parley.schemas.serde.AvroSerde;
+import io.parley.topology.deadletter.DecodingProcessor;
+import io.parley.topology.leases.GatewayLeases;
+import io.parley.topology.mailbox.MailboxProcessor;
+import io.parley.topology.mailbox.MailboxStores;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+
+/**
+ * Parley's one Kafka Streams topology. {@code main} and every test build it here, so tests run the
+ * very topology production runs.
+ *
+ * <pre>
+ * mailbox ─▶ mailbox-decode ─▶ mailbox ─┬▶ deliveries.&lt;gateway&gt;   (routed deliverables)
+ *                 │                      ├▶ mailbox                 (receipts to senders)
+ *                 ▼                      └▶ messages                (history of direct messages)
+ *            dead-letters
+ * gateways ─▶ gateway-leases (global store, read by every mailbox task)
+ * </pre>
+ */
+public final class ParleyTopology {
+  public static final String MAILBOX_SOURCE = "mailbox-source";
+  public static final String MAILBOX_DECODE = "mailbox-decode";
+  public static final String MAILBOX = "mailbox";
+  public static final String DEAD_LETTERS = "dead-letters-sink";
+  private static final String LEASES_SOURCE = "gateways-source";
+  private static final String LEASES = "gateway-leases-processor";
+
+  private ParleyTopology() {}
+
+  public static Topology build(Topics topics, MailboxSettings settings, TopologyMetrics metrics) {
+    Topology topology = new Topology();
+    StringSerializer keys = new StringSerializer();
+
+    topology.addSource(MAILBOX_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.mailbox().name());
+    topology.addProcessor(MAILBOX_DECODE,
+        () -> new DecodingProcessor<>(AvroSerde.of(MailboxCommand.class), MAILBOX, DEAD_LETTERS, metrics), MAILBOX_SOURCE);
+    topology.addProcessor(MAILBOX, () -> new MailboxProcessor(settings, metrics), MAILBOX_DECODE);
+    MailboxStores.builders().forEach(store -> topology.addStateStore(store, MAILBOX));
+
+    topology.addGlobalStore(GatewayLeases.storeBuilder(), LEASES_SOURCE,
+        new StringDeserializer(), new ByteArrayDeserializer(), topics.gateways().name(), LEASES,
+        () -> new GatewayLeases(metrics, topics.gateways().name()));
+
+    topology.addSink(MailboxProcessor.DELIVERIES, gatewayTopic(topics), keys, AvroSerde.of(Delivery.class), MAILBOX);
+    topology.addSink(MailboxProcessor.MAILBOX, topics.mailbox().name(), keys, AvroSerde.of(MailboxCommand.class), MAILBOX);
+    topology.addSink(MailboxProcessor.MESSAGES, topics.messages().name(), keys, AvroSerde.of(StoredMessage.class), MAILBOX);
+    topology.addSink(DEAD_LETTERS, topics.deadLetters().name(), new ByteArraySerializer(), new ByteArraySerializer(), MAILBOX_DECODE);
+    return topology;
+  }
+
+  /** Routed records name their gateway in a header; each gateway has its own delivery topic. */
+  private static TopicNameExtractor<String, Delivery> gatewayTopic(Topics topics) {
+    return (key, value, context) -> {
+      Header gateway = context.headers().lastHeader(MailboxProcessor.GATEWAY_HEADER);
+      if (gateway == null) {
+        throw new IllegalStateException("a routed delivery for " + key + " names no gateway");
+      }
+      return topics.deliveries(new String(gateway.value(), StandardCharsets.UTF_8)).name();
+    };
+  }
+}

@@ -1,0 +1,94 @@
+package io.parley.topology;
+
+import io.parley.config.ConfigSource;
+import io.parley.kafka.TopicProvisioner;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running topology instance: ensures its topics, starts Kafka Streams, and stops it cleanly. */
+public final class TopologyApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TopologyApp.class);
+
+  private final KafkaStreams streams;
+  private final CountDownLatch running = new CountDownLatch(1);
+
+  private TopologyApp(TopologyConfig config, PrometheusRegistry registry) {
+    TopicProvisioner.ensure(config.bootstrapServers(), config.topics().topologyTopics(), config.replicationFactor());
+    TopologyMetrics metrics = new TopologyMetrics(registry);
+    streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics), streamsProperties(config));
+    streams.setStateListener((now, before) -> {
+      log.info("topology {} -> {}", before, now);
+      if (now == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      }
+    });
+    // A failed thread is replaced, so one bad moment (a fenced producer, a timeout) does not stop routing.
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("stream thread failed; replacing it", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+  }
+
+  public static TopologyApp start(TopologyConfig config, PrometheusRegistry registry) {
+    TopologyApp app = new TopologyApp(config, registry);
+    app.streams.start();
+    return app;
+  }
+
+  public void awaitRunning(Duration timeout) throws TimeoutException, InterruptedException {
+    if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new TimeoutException("topology not RUNNING after " + timeout + " (state " + streams.state() + ")");
+    }
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  static Properties streamsProperties(TopologyConfig config) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheBytes());
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) config.producerLinger().toMillis());
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+    // Poll returns as soon as anything arrives; this only bounds how long an idle thread sleeps.
+    p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+    return p;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Optional<Path> file = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
+    TopologyConfig config = TopologyConfig.from(ConfigSource.load(file));
+    PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+    TopologyApp app = start(config, registry);
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "topology-shutdown"));
+    app.awaitRunning(Duration.ofMinutes(5));
+    log.info("topology {} running against {}", config.applicationId(), config.bootstrapServers());
+    Thread.currentThread().join();
+  }
+}

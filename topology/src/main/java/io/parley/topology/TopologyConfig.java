@@ -1,0 +1,76 @@
+package io.parley.topology;
+
+import io.parley.config.ConfigSource;
+import io.parley.kafka.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of one topology instance.
+ *
+ * @param commitInterval how often Streams commits its transaction. With exactly_once_v2, readers see
+ *     output only after the commit, so this bounds the latency the topology adds to each hop.
+ * @param producerLinger how long the Streams producer waits to fill a batch (Streams defaults to 100 ms)
+ */
+public record TopologyConfig(
+    String bootstrapServers,
+    String applicationId,
+    Topics topics,
+    Path stateDir,
+    int threads,
+    short replicationFactor,
+    Duration commitInterval,
+    Duration producerLinger,
+    long cacheBytes,
+    String processingGuarantee,
+    MailboxSettings mailbox) {
+
+  public TopologyConfig {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("kafka.bootstrap.servers is required");
+    }
+    if (threads < 1 || threads > 64) {
+      throw new IllegalArgumentException("topology.threads must be 1..64, was " + threads);
+    }
+    if (replicationFactor < 1) {
+      throw new IllegalArgumentException("kafka.replication.factor must be at least 1");
+    }
+    if (!processingGuarantee.equals("exactly_once_v2") && !processingGuarantee.equals("at_least_once")) {
+      throw new IllegalArgumentException("topology.processing.guarantee must be exactly_once_v2 or at_least_once");
+    }
+  }
+
+  public static TopologyConfig from(ConfigSource config) {
+    Topics topics = topicsFrom(config);
+    MailboxSettings defaults = MailboxSettings.defaults();
+    MailboxSettings mailbox = new MailboxSettings(
+        config.duration("mailbox.retention", defaults.retention()),
+        config.duration("mailbox.dedupe.ttl", defaults.dedupeTtl()),
+        config.duration("mailbox.lease.timeout", defaults.leaseTimeout()),
+        config.duration("mailbox.lease.check.interval", defaults.leaseCheckInterval()),
+        config.duration("mailbox.expiry.check.interval", defaults.expiryCheckInterval()),
+        config.integer("mailbox.window", defaults.window()),
+        config.integer("mailbox.max.devices", defaults.maxDevicesPerUser()));
+    return new TopologyConfig(
+        config.string("kafka.bootstrap.servers", "127.0.0.1:9092"),
+        config.string("topology.application.id", topics.prefix() + "topology"),
+        topics,
+        Path.of(config.string("topology.state.dir", System.getProperty("java.io.tmpdir") + "/parley-streams")),
+        config.integer("topology.threads", 1),
+        (short) config.integer("kafka.replication.factor", 1),
+        config.duration("topology.commit.interval", Duration.ofMillis(20)),
+        config.duration("topology.producer.linger", Duration.ofMillis(2)),
+        config.longValue("topology.cache.bytes", 16L * 1024 * 1024),
+        config.string("topology.processing.guarantee", "exactly_once_v2"),
+        mailbox);
+  }
+
+  public static Topics topicsFrom(ConfigSource config) {
+    Topics.Partitions local = Topics.Partitions.LOCAL;
+    return new Topics(config.string("kafka.topic.prefix", Topics.DEFAULT_PREFIX), new Topics.Partitions(
+        config.integer("kafka.partitions.mailbox", local.mailbox()),
+        config.integer("kafka.partitions.deliveries", local.deliveries()),
+        config.integer("kafka.partitions.heartbeats", local.heartbeats()),
+        config.integer("kafka.partitions.messages", local.messages())));
+  }
+}

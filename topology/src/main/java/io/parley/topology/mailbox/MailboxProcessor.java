@@ -1,0 +1,327 @@
+package io.parley.topology.mailbox;
+
+import io.parley.schemas.Ack;
+import io.parley.schemas.ChatMessage;
+import io.parley.schemas.Deliver;
+import io.parley.schemas.Delivery;
+import io.parley.schemas.DeliveryTarget;
+import io.parley.schemas.Envelope;
+import io.parley.schemas.GatewayLease;
+import io.parley.schemas.MailboxCommand;
+import io.parley.schemas.Notice;
+import io.parley.schemas.Receipt;
+import io.parley.schemas.ReceiptStatus;
+import io.parley.schemas.SessionClosed;
+import io.parley.schemas.SessionOpened;
+import io.parley.schemas.StoredMessage;
+import io.parley.schemas.Sync;
+import io.parley.schemas.state.DeviceState;
+import io.parley.schemas.state.DeviceTable;
+import io.parley.schemas.state.InboxEntry;
+import io.parley.schemas.state.MessageRef;
+import io.parley.topology.MailboxSettings;
+import io.parley.topology.TopologyMetrics;
+import io.parley.topology.leases.GatewayLeases;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mailbox of every user in one partition: gives each deliverable the user's next seq, keeps it
+ * until every device has it, routes it to the gateways of online devices, turns acks into receipts
+ * for the sender, and forgets sessions whose gateway stopped renewing its lease.
+ */
+public final class MailboxProcessor implements Processor<String, MailboxCommand, String, SpecificRecord> {
+  private static final Logger log = LoggerFactory.getLogger(MailboxProcessor.class);
+
+  /** Header naming the gateway whose delivery topic a routed record goes to. */
+  public static final String GATEWAY_HEADER = "parley.gateway";
+  public static final String DELIVERIES = "deliveries-sink";
+  public static final String MAILBOX = "receipts-sink";
+  public static final String MESSAGES = "messages-sink";
+  /** Notice code telling a gateway to close a socket whose device has a newer session. */
+  public static final String SESSION_REPLACED = "session_replaced";
+  /** Most expired items removed in one punctuation, so one pass never stalls the thread. */
+  private static final int EXPIRY_BATCH = 10_000;
+
+  private final MailboxSettings settings;
+  private final TopologyMetrics metrics;
+  private ProcessorContext<String, SpecificRecord> context;
+  private Mailbox mailbox;
+  private KeyValueStore<String, GatewayLease> leases;
+
+  public MailboxProcessor(MailboxSettings settings, TopologyMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.mailbox = new Mailbox(context);
+    this.leases = context.getStateStore(GatewayLeases.STORE);
+    context.schedule(settings.leaseCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireLeases);
+    context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireItems);
+  }
+
+  @Override
+  public void process(Record<String, MailboxCommand> record) {
+    String user = record.key();
+    long now = context.currentSystemTimeMs();
+    Object command = record.value().getCommand();
+    if (command instanceof Deliver d) {
+      deliver(user, d.getEnvelope(), now);
+    } else if (command instanceof Ack a) {
+      ack(user, a, now);
+    } else if (command instanceof SessionOpened o) {
+      open(user, o.getDevice(), o.getGateway(), o.getIncarnation(), o.getSession(), o.getCursor(), now);
+    } else if (command instanceof SessionClosed c) {
+      close(user, c, now);
+    } else if (command instanceof Sync s) {
+      sync(user, s, now);
+    } else {
+      metrics.ignored("unknown_command");
+    }
+  }
+
+  // --- Deliver: dedupe, assign seq, keep, route to online devices ---
+
+  private void deliver(String user, Envelope envelope, long now) {
+    ChatMessage message = envelope.getPayload() instanceof ChatMessage m ? m : null;
+    if (message != null && mailbox.seenMessage(user, message.getFrom(), message.getId()) != null) {
+      metrics.duplicate();
+      return;
+    }
+    long seq = mailbox.nextSeq(user);
+    mailbox.keep(user, seq, envelope, now, now + settings.retention().toMillis());
+    if (message != null) {
+      mailbox.rememberMessage(user, message.getFrom(), message.getId(), seq, now + settings.dedupeTtl().toMillis());
+      mailbox.putRef(user, seq, new MessageRef(message.getId(), message.getFrom(), message.getConversation(), now, false, false));
+      if (message.getGroup() == null) {
+        // A direct message has exactly one recipient mailbox, so this is its one history record.
+        context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now), now), MESSAGES);
+      }
+    }
+    DeviceTable table = mailbox.devices(user);
+    Map<String, List<DeliveryTarget>> byGateway = new LinkedHashMap<>();
+    for (DeviceState d : table.getDevices()) {
+      if (d.getOnline() && d.getRoutedUpTo() == seq - 1 && d.getInFlight() < settings.window()) {
+        byGateway.computeIfAbsent(d.getGateway(), g -> new ArrayList<>()).add(new DeliveryTarget(d.getDevice(), d.getSession()));
+        d.setRoutedUpTo(seq);
+        d.setInFlight(d.getInFlight() + 1);
+      }
+    }
+    if (!byGateway.isEmpty()) {
+      mailbox.saveDevices(user, table);
+      byGateway.forEach((gateway, targets) -> route(user, gateway, targets, seq, envelope, now));
+    }
+  }
+
+  // --- Ack: move the device's cursor, make a receipt, free the inbox, send more ---
+
+  private void ack(String user, Ack ack, long now) {
+    DeviceTable table = mailbox.devices(user);
+    Optional<DeviceState> found = Devices.find(table, ack.getDevice());
+    if (found.isEmpty()) {
+      metrics.ignored("unknown_device");
+      return;
+    }
+    if (ack.getSeq() < 1 || ack.getSeq() > mailbox.lastSeq(user)) {
+      metrics.ignored("seq_out_of_range");
+      return;
+    }
+    DeviceState device = found.get();
+    long before = Devices.minCursor(table);
+    if (Devices.ack(device, ack.getSeq()) && device.getOnline() && ack.getSeq() <= device.getRoutedUpTo()) {
+      device.setInFlight(Math.max(0, device.getInFlight() - 1));
+    }
+    device.setLastActiveAt(now);
+    receipt(user, ack);
+    release(user, before, Devices.minCursor(table));
+    pump(user, device, now);
+    mailbox.saveDevices(user, table);
+  }
+
+  private void receipt(String user, Ack ack) {
+    MessageRef ref = mailbox.ref(user, ack.getSeq());
+    if (ref == null || ref.getFrom().equals(user)) {
+      return; // a receipt, a notice, or a note to self: nobody to tell
+    }
+    ReceiptStatus status;
+    if (ack.getStatus() == ReceiptStatus.READ && !ref.getReadReceiptSent()) {
+      status = ReceiptStatus.READ;
+      ref.setReadReceiptSent(true);
+      ref.setDeliveredReceiptSent(true);
+    } else if (ack.getStatus() == ReceiptStatus.DELIVERED && !ref.getDeliveredReceiptSent()) {
+      status = ReceiptStatus.DELIVERED;
+      ref.setDeliveredReceiptSent(true);
+    } else {
+      return; // one receipt per status per message, however many devices ack
+    }
+    mailbox.putRef(user, ack.getSeq(), ref);
+    Receipt receipt = new Receipt(ref.getMessageId(), ref.getConversation(), user, status, ack.getAt());
+    MailboxCommand toSender = new MailboxCommand(new Deliver(new Envelope(receipt)));
+    context.forward(new Record<>(ref.getFrom(), toSender, context.currentSystemTimeMs()), MAILBOX);
+    metrics.receipt(status.name());
+  }
+
+  /** Drops inbox entries every device now has: seqs in (before, after]. */
+  private void release(String user, long before, long after) {
+    if (after > before) {
+      mailbox.drop(user, before + 1, after);
+    }
+  }
+
+  // --- Sessions ---
+
+  private void open(String user, String deviceId, String gateway, long incarnation, String session, long cursor, long now) {
+    DeviceTable table = mailbox.devices(user);
+    long before = Devices.minCursor(table);
+    DeviceState device = Devices.admit(table, deviceId, settings.maxDevicesPerUser(), now);
+    if (device.getOnline()) {
+      mailbox.unindexSession(device.getGateway(), device.getIncarnation(), user, deviceId);
+      if (!session.equals(device.getSession())) {
+        // The device connected again (maybe through another gateway): its old socket hears why it goes quiet.
+        notice(user, device.getGateway(), new DeliveryTarget(deviceId, device.getSession()), SESSION_REPLACED,
+            "this device connected again elsewhere", now);
+      }
+    }
+    Devices.goOnline(device, gateway, incarnation, session, now);
+    mailbox.indexSession(gateway, incarnation, user, deviceId, session);
+    long last = mailbox.lastSeq(user);
+    // A client that does not say what it holds (cursor < 0) resumes from its acknowledged cursor.
+    long claimed = cursor < 0 ? device.getCursor() : Math.min(cursor, last);
+    Devices.advanceCursor(device, claimed);
+    // Send everything after what the client says it holds, even what this device acked before:
+    // a reinstalled app asks from 0 and gets whatever the inbox still has.
+    device.setRoutedUpTo(claimed);
+    device.setInFlight(0);
+    release(user, before, Devices.minCursor(table));
+    pump(user, device, now);
+    mailbox.saveDevices(user, table);
+  }
+
+  private void close(String user, SessionClosed closed, long now) {
+    DeviceTable table = mailbox.devices(user);
+    Optional<DeviceState> device = Devices.find(table, closed.getDevice());
+    if (device.isEmpty() || !closed.getSession().equals(device.get().getSession())) {
+      metrics.ignored("stale_session");
+      return; // the device already moved to a newer session
+    }
+    takeOffline(user, table, device.get(), now);
+  }
+
+  private void sync(String user, Sync sync, long now) {
+    DeviceTable table = mailbox.devices(user);
+    Optional<DeviceState> found = Devices.find(table, sync.getDevice());
+    if (found.isEmpty() || !found.get().getOnline() || !sync.getSession().equals(found.get().getSession())) {
+      // The session is alive (it just spoke) but the table lost it (a race with a close or a lease): reopen.
+      open(user, sync.getDevice(), sync.getGateway(), sync.getIncarnation(), sync.getSession(), sync.getAfter(), now);
+      return;
+    }
+    DeviceState device = found.get();
+    long from = Math.max(sync.getAfter(), device.getCursor());
+    if (from < device.getRoutedUpTo()) {
+      device.setRoutedUpTo(from);
+    }
+    device.setInFlight(0);
+    device.setLastActiveAt(now);
+    pump(user, device, now);
+    mailbox.saveDevices(user, table);
+  }
+
+  private void takeOffline(String user, DeviceTable table, DeviceState device, long now) {
+    mailbox.unindexSession(device.getGateway(), device.getIncarnation(), user, device.getDevice());
+    Devices.goOffline(device, now);
+    mailbox.saveDevices(user, table);
+  }
+
+  // --- Routing ---
+
+  /** Sends the device what it has not been sent, in seq order, while its window has room. */
+  private void pump(String user, DeviceState device, long now) {
+    if (!device.getOnline()) {
+      return;
+    }
+    long last = mailbox.lastSeq(user);
+    long from = device.getRoutedUpTo() + 1;
+    if (from > last || device.getInFlight() >= settings.window()) {
+      return;
+    }
+    long routedUpTo = last;
+    int inFlight = device.getInFlight();
+    List<DeliveryTarget> target = List.of(new DeliveryTarget(device.getDevice(), device.getSession()));
+    for (KeyValue<Long, InboxEntry> entry : mailbox.unsent(user, device, from, last, settings.window() - inFlight)) {
+      route(user, device.getGateway(), target, entry.key, entry.value.getEnvelope(), now);
+      inFlight++;
+      if (inFlight >= settings.window()) {
+        routedUpTo = entry.key;
+        break;
+      }
+    }
+    device.setRoutedUpTo(routedUpTo);
+    device.setInFlight(inFlight);
+  }
+
+  private void route(String user, String gateway, List<DeliveryTarget> targets, long seq, Envelope envelope, long now) {
+    Delivery delivery = Delivery.newBuilder().setUser(user).setTargets(targets).setSeq(seq).setEnvelope(envelope).build();
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(GATEWAY_HEADER, gateway.getBytes(StandardCharsets.UTF_8));
+    context.forward(new Record<>(user, delivery, now, headers), DELIVERIES);
+    metrics.routed(targets.size());
+  }
+
+  private void notice(String user, String gateway, DeliveryTarget target, String code, String message, long now) {
+    Delivery delivery = Delivery.newBuilder().setUser(user).setTargets(List.of(target)).setSeq(0)
+        .setNotice(new Notice(code, message, null)).build();
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(GATEWAY_HEADER, gateway.getBytes(StandardCharsets.UTF_8));
+    context.forward(new Record<>(user, delivery, now, headers), DELIVERIES);
+  }
+
+  // --- Punctuation ---
+
+  /** Devices on a gateway whose lease ended, or on an older incarnation of a live gateway, go offline. */
+  private void expireLeases(long now) {
+    try (KeyValueIterator<String, GatewayLease> it = leases.all()) {
+      while (it.hasNext()) {
+        GatewayLease lease = it.next().value;
+        boolean ended = lease.getStopped() || now - lease.getRenewedAt() > settings.leaseTimeout().toMillis();
+        long through = ended ? lease.getIncarnation() : lease.getIncarnation() - 1;
+        for (Mailbox.IndexedSession s : mailbox.sessionsOf(lease.getGateway(), through)) {
+          expireSession(s, lease.getGateway(), now);
+        }
+      }
+    }
+  }
+
+  private void expireSession(Mailbox.IndexedSession s, String gateway, long now) {
+    DeviceTable table = mailbox.devices(s.user());
+    Optional<DeviceState> device = Devices.find(table, s.device());
+    if (device.isPresent() && device.get().getOnline() && s.session().equals(device.get().getSession())) {
+      takeOffline(s.user(), table, device.get(), now);
+      metrics.sessionExpired();
+      log.debug("session {} of {}/{} on {} expired with its gateway's lease", s.session(), s.user(), s.device(), gateway);
+    } else {
+      mailbox.unindexSession(gateway, s.incarnation(), s.user(), s.device());
+    }
+  }
+
+  private void expireItems(long now) {
+    mailbox.expire(now, EXPIRY_BATCH, (key, entry) -> metrics.inboxExpired());
+  }
+}

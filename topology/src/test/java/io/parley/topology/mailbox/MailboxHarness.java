@@ -1,0 +1,175 @@
+package io.parley.topology.mailbox;
+
+import io.parley.kafka.Topics;
+import io.parley.model.Conversations;
+import io.parley.schemas.Ack;
+import io.parley.schemas.ChatMessage;
+import io.parley.schemas.Deliver;
+import io.parley.schemas.Delivery;
+import io.parley.schemas.Envelope;
+import io.parley.schemas.GatewayLease;
+import io.parley.schemas.MailboxCommand;
+import io.parley.schemas.ReceiptStatus;
+import io.parley.schemas.SessionClosed;
+import io.parley.schemas.SessionOpened;
+import io.parley.schemas.StoredMessage;
+import io.parley.schemas.Sync;
+import io.parley.schemas.serde.AvroSerde;
+import io.parley.schemas.state.DeviceState;
+import io.parley.schemas.state.DeviceTable;
+import io.parley.schemas.state.InboxEntry;
+import io.parley.topology.MailboxSettings;
+import io.parley.topology.ParleyTopology;
+import io.parley.topology.TopologyMetrics;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** A TopologyTestDriver around the production topology, with the vocabulary of the mailbox tests. */
+final class MailboxHarness implements AutoCloseable {
+  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+  final Topics topics = Topics.withDefaults();
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, MailboxCommand> mailbox;
+  final TestInputTopic<byte[], byte[]> rawMailbox;
+  final TestInputTopic<String, GatewayLease> gateways;
+  final TestOutputTopic<String, StoredMessage> messages;
+  final TestOutputTopic<byte[], byte[]> deadLetters;
+  private final MailboxSettings settings;
+  private final List<String> gatewayIds = new ArrayList<>();
+  private int nextMessage;
+
+  MailboxHarness(MailboxSettings settings) {
+    this.settings = settings;
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mailbox-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    try {
+      props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("mailbox-test").toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    driver = new TopologyTestDriver(ParleyTopology.build(topics, settings, TopologyMetrics.unregistered()), props, START);
+    mailbox = driver.createInputTopic(topics.mailbox().name(), new StringSerializer(), AvroSerde.of(MailboxCommand.class));
+    rawMailbox = driver.createInputTopic(topics.mailbox().name(), new ByteArraySerializer(), new ByteArraySerializer());
+    gateways = driver.createInputTopic(topics.gateways().name(), new StringSerializer(), AvroSerde.of(GatewayLease.class));
+    messages = driver.createOutputTopic(topics.messages().name(), new StringDeserializer(), AvroSerde.of(StoredMessage.class));
+    deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  static MailboxSettings defaults() {
+    return MailboxSettings.defaults().withLease(Duration.ofSeconds(45), Duration.ofSeconds(5));
+  }
+
+  long now() {
+    return START.toEpochMilli() + elapsed;
+  }
+
+  private long elapsed;
+
+  void advance(Duration d) {
+    elapsed += d.toMillis();
+    driver.advanceWallClockTime(d);
+  }
+
+  /** A gateway renews its lease now. */
+  void lease(String gateway, long incarnation) {
+    gatewayIds.add(gateway);
+    gateways.pipeInput(gateway, new GatewayLease(gateway, incarnation, now(), false));
+  }
+
+  void open(String user, String device, String gateway, String session, long cursor) {
+    open(user, device, gateway, 1L, session, cursor);
+  }
+
+  void open(String user, String device, String gateway, long incarnation, String session, long cursor) {
+    if (!gatewayIds.contains(gateway)) {
+      lease(gateway, incarnation);
+    }
+    mailbox.pipeInput(user, new MailboxCommand(new SessionOpened(device, gateway, incarnation, session, cursor, now())));
+  }
+
+  void close(String user, String device, String session) {
+    mailbox.pipeInput(user, new MailboxCommand(new SessionClosed(device, session, now())));
+  }
+
+  void sync(String user, String device, String gateway, String session, long after) {
+    mailbox.pipeInput(user, new MailboxCommand(new Sync(device, gateway, 1L, session, after)));
+  }
+
+  String send(String from, String to, String body) {
+    String id = "m-" + (++nextMessage);
+    send(from, to, id, body);
+    return id;
+  }
+
+  void send(String from, String to, String id, String body) {
+    ChatMessage message = ChatMessage.newBuilder().setId(id).setFrom(from).setFromDevice("phone")
+        .setConversation(Conversations.direct(from, to)).setBody(body).setSentAt(now()).build();
+    mailbox.pipeInput(to, new MailboxCommand(new Deliver(new Envelope(message))));
+  }
+
+  void ack(String user, String device, long seq, ReceiptStatus status) {
+    mailbox.pipeInput(user, new MailboxCommand(new Ack(device, seq, status, now())));
+  }
+
+  /** Everything routed to one gateway since the last call. */
+  List<Delivery> deliveries(String gateway) {
+    return driver.createOutputTopic(topics.deliveries(gateway).name(), new StringDeserializer(), AvroSerde.of(Delivery.class))
+        .readValuesToList();
+  }
+
+  List<TestRecord<String, Delivery>> deliveryRecords(String gateway) {
+    return driver.createOutputTopic(topics.deliveries(gateway).name(), new StringDeserializer(), AvroSerde.of(Delivery.class))
+        .readRecordsToList();
+  }
+
+  List<Long> inboxSeqs(String user) {
+    KeyValueStore<String, InboxEntry> inbox = driver.getKeyValueStore(MailboxStores.INBOX);
+    List<Long> seqs = new ArrayList<>();
+    try (KeyValueIterator<String, InboxEntry> it = inbox.range(MailboxKeys.seq(user, 0), MailboxKeys.seq(user, Long.MAX_VALUE))) {
+      it.forEachRemaining(kv -> seqs.add(MailboxKeys.seqOf(kv.key)));
+    }
+    return seqs;
+  }
+
+  DeviceState device(String user, String device) {
+    KeyValueStore<String, DeviceTable> devices = driver.getKeyValueStore(MailboxStores.DEVICES);
+    DeviceTable table = devices.get(user);
+    return table == null ? null : Devices.find(table, device).orElse(null);
+  }
+
+  List<KeyValue<String, Long>> dedupeEntries() {
+    KeyValueStore<String, Long> dedupe = driver.getKeyValueStore(MailboxStores.DEDUPE);
+    List<KeyValue<String, Long>> out = new ArrayList<>();
+    try (KeyValueIterator<String, Long> it = dedupe.all()) {
+      it.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
+  MailboxSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
