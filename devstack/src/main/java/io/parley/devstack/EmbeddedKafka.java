@@ -82,16 +82,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
     KafkaConfig config = KafkaConfig.fromProps(p, false);
 
-    new Formatter()
-        .setNodeId(1)
-        .setClusterId(Uuid.randomUuid().toString())
-        .addDirectory(logDir.toString())
-        .setMetadataLogDirectory(logDir.toString())
-        .setControllerListenerName("CONTROLLER")
-        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-        .setIgnoreFormatted(true)
-        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-        .run();
+    // A log folder formatted before (the local stack restarting) keeps its cluster id and data.
+    if (!Files.exists(logDir.resolve("meta.properties"))) {
+      format(logDir);
+    }
 
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     try {
@@ -102,6 +96,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     log.info("Kafka broker listening on 127.0.0.1:{}", brokerPort);
     return new EmbeddedKafka(server, brokerPort);
+  }
+
+  private static void format(Path logDir) throws Exception {
+    new Formatter()
+        .setNodeId(1)
+        .setClusterId(Uuid.randomUuid().toString())
+        .addDirectory(logDir.toString())
+        .setMetadataLogDirectory(logDir.toString())
+        .setControllerListenerName("CONTROLLER")
+        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .run();
   }
 
   /** Kafka halts the JVM when a port is taken; in-process, that must be an exception instead. */

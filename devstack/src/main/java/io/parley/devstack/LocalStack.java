@@ -62,7 +62,11 @@ public final class LocalStack implements AutoCloseable {
       secret = localSecret(dataDir);
     }
     EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, config.integer("kafka.port", 0));
-    LocalStack stack = new LocalStack(dataDir, config.with(Map.of(
+    // One topology instance restarting with its broker: the group member the broker remembers from
+    // the last run holds the partitions until its session times out, so keep that short here.
+    ConfigSource local = ConfigSource.of(Map.of("topology.streams.session.timeout.ms", "6000",
+        "topology.streams.heartbeat.interval.ms", "1500")).with(config.withPrefix(""));
+    LocalStack stack = new LocalStack(dataDir, local.with(Map.of(
         "kafka.bootstrap.servers", kafka.bootstrapServers(), "auth.token.secret", secret)), kafka, secret);
     try {
       stack.startTopology();

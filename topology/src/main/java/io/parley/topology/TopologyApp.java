@@ -71,14 +71,22 @@ public final class TopologyApp implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) config.producerLinger().toMillis());
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+    // Read-committed fetches are not woken when a transaction commits, only by new bytes or this
+    // timeout; the mailbox reads its own receipts transactionally, so a short wait is a short hop.
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), (int) config.fetchMaxWait().toMillis());
     // Poll returns as soon as anything arrives; this only bounds how long an idle thread sleeps.
     p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+    p.putAll(config.streamsOverrides());
     return p;
   }
 
+  /**
+   * Stops and leaves the consumer group, so the partitions move at once instead of after the
+   * session timeout (a restarted local stack is ready in seconds, not 45).
+   */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
   }
 
   public static void main(String[] args) throws Exception {

@@ -11,6 +11,9 @@ import java.time.Duration;
  * @param commitInterval how often Streams commits its transaction. With exactly_once_v2, readers see
  *     output only after the commit, so this bounds the latency the topology adds to each hop.
  * @param producerLinger how long the Streams producer waits to fill a batch (Streams defaults to 100 ms)
+ * @param fetchMaxWait how long a fetch waits for data; bounds the delay before committed records are seen
+ * @param streamsOverrides any Kafka Streams, consumer or producer setting, given as
+ *     {@code topology.streams.<name>}; applied last, so operators can tune what Parley does not name
  */
 public record TopologyConfig(
     String bootstrapServers,
@@ -21,9 +24,11 @@ public record TopologyConfig(
     short replicationFactor,
     Duration commitInterval,
     Duration producerLinger,
+    Duration fetchMaxWait,
     long cacheBytes,
     String processingGuarantee,
-    MailboxSettings mailbox) {
+    MailboxSettings mailbox,
+    java.util.Map<String, String> streamsOverrides) {
 
   public TopologyConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -38,6 +43,7 @@ public record TopologyConfig(
     if (!processingGuarantee.equals("exactly_once_v2") && !processingGuarantee.equals("at_least_once")) {
       throw new IllegalArgumentException("topology.processing.guarantee must be exactly_once_v2 or at_least_once");
     }
+    streamsOverrides = java.util.Map.copyOf(streamsOverrides);
   }
 
   public static TopologyConfig from(ConfigSource config) {
@@ -60,9 +66,11 @@ public record TopologyConfig(
         (short) config.integer("kafka.replication.factor", 1),
         config.duration("topology.commit.interval", Duration.ofMillis(20)),
         config.duration("topology.producer.linger", Duration.ofMillis(2)),
+        config.duration("topology.fetch.max.wait", Duration.ofMillis(10)),
         config.longValue("topology.cache.bytes", 16L * 1024 * 1024),
         config.string("topology.processing.guarantee", "exactly_once_v2"),
-        mailbox);
+        mailbox,
+        config.withPrefix("topology.streams."));
   }
 
   public static Topics topicsFrom(ConfigSource config) {

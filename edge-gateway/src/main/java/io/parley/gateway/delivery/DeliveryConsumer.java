@@ -67,7 +67,8 @@ public final class DeliveryConsumer implements AutoCloseable {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+        // A read-committed fetch is not woken by a commit, only by this timeout: keep it short.
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
         new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "deliveries-" + gatewayId);
     this.thread.setDaemon(true);

@@ -1,0 +1,249 @@
+package io.parley.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Parley client for one device: a WebSocket that reconnects by itself, a durable outbox (a
+ * message is kept until the server says {@code sent}, and resent until then), acknowledgement of
+ * everything received, de-duplication by seq, and the heartbeats and periodic syncs the protocol
+ * asks for.
+ */
+public final class ParleyClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ParleyClient.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Refusals that resending cannot fix: the message leaves the outbox. */
+  private static final Set<String> PERMANENT = Set.of("bad_request", "too_large", "unknown_recipient", "not_member", "unknown_asset");
+
+  private final URI webSocket;
+  private final String token;
+  private final Outbox outbox;
+  private final Incoming listener;
+  private final WebSocketClient ws = new WebSocketClient();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "parley-client");
+    t.setDaemon(true);
+    return t;
+  });
+  private final TreeSet<Long> above = new TreeSet<>();
+  private volatile Session session;
+  private volatile boolean closed;
+  private long cursor;
+  private long backoffMillis = 250;
+
+  /**
+   * @param webSocket the gateway's socket address, e.g. {@code ws://127.0.0.1:8080/v1/ws}
+   */
+  public ParleyClient(URI webSocket, String token, Outbox outbox, Incoming listener) throws SQLException {
+    this.webSocket = webSocket;
+    this.token = token;
+    this.outbox = outbox;
+    this.listener = listener;
+    this.cursor = outbox.cursor();
+  }
+
+  public void start() throws Exception {
+    ws.start();
+    timer.scheduleAtFixedRate(this::heartbeat, 5, 5, TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(this::resendPending, 10, 10, TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(this::periodicSync, 60, 60, TimeUnit.SECONDS);
+    timer.execute(this::connect);
+  }
+
+  /** Puts a message in the outbox and sends it; returns its client id. */
+  public String send(String toUser, String body) throws SQLException {
+    return enqueue("user", toUser, body);
+  }
+
+  public String sendToGroup(String group, String body) throws SQLException {
+    return enqueue("group", group, body);
+  }
+
+  private String enqueue(String kind, String to, String body) throws SQLException {
+    Outbox.Pending p = new Outbox.Pending(UUID.randomUUID().toString(), kind, to, body, System.currentTimeMillis());
+    outbox.add(p);
+    write(sendFrame(p));
+    return p.id();
+  }
+
+  /** Tells the sender this user saw the deliverable {@code seq}. */
+  public void markRead(long seq) {
+    write(JSON.createObjectNode().put("type", "ack").put("seq", seq).put("status", "read").toString());
+  }
+
+  public boolean connected() {
+    Session s = session;
+    return s != null && s.isOpen();
+  }
+
+  public synchronized long cursor() {
+    return cursor;
+  }
+
+  // --- connection ---
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    try {
+      ClientUpgradeRequest request = new ClientUpgradeRequest(URI.create(webSocket + "?cursor=" + cursor()));
+      request.setHeader("Authorization", "Bearer " + token);
+      ws.connect(new Socket(), request).whenComplete((s, error) -> {
+        if (error != null) {
+          log.debug("cannot connect to {}: {}", webSocket, error.toString());
+          reconnectLater();
+        }
+      });
+    } catch (Exception e) {
+      reconnectLater();
+    }
+  }
+
+  private void reconnectLater() {
+    if (closed) {
+      return;
+    }
+    long delay = backoffMillis;
+    backoffMillis = Math.min(backoffMillis * 2, 10_000);
+    timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /** Jetty needs a public listener class. */
+  public final class Socket implements Session.Listener.AutoDemanding {
+    @Override
+    public void onWebSocketOpen(Session s) {
+      session = s;
+      backoffMillis = 250;
+      listener.connected();
+      timer.execute(ParleyClient.this::resendPending);
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+      try {
+        handle(JSON.readTree(text));
+      } catch (Exception e) {
+        log.warn("cannot handle a frame from the server: {}", e.toString());
+      }
+    }
+
+    @Override
+    public void onWebSocketClose(int code, String reason) {
+      session = null;
+      listener.disconnected(code, reason);
+      reconnectLater();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      log.debug("socket error: {}", cause.toString());
+    }
+  }
+
+  // --- frames ---
+
+  private void handle(JsonNode f) throws SQLException {
+    switch (f.path("type").asText()) {
+      case "message" -> {
+        if (accept(f.get("seq").asLong())) {
+          listener.message(f.get("seq").asLong(), f.get("id").asText(), f.get("from").asText(),
+              f.get("conversation").asText(), f.get("body").asText(), f.get("at").asLong(), f);
+        }
+      }
+      case "receipt" -> {
+        if (accept(f.get("seq").asLong())) {
+          listener.receipt(f.get("seq").asLong(), f.get("id").asText(), f.get("by").asText(), f.get("status").asText(), f.get("at").asLong());
+        }
+      }
+      case "sent" -> {
+        outbox.remove(f.get("id").asText());
+        listener.sent(f.get("id").asText(), f.get("at").asLong());
+      }
+      case "error" -> {
+        String ref = f.path("ref").isTextual() ? f.get("ref").asText() : null;
+        if (ref != null && PERMANENT.contains(f.path("code").asText())) {
+          outbox.remove(ref);
+        }
+        listener.error(f.path("code").asText(), f.path("message").asText(), ref);
+      }
+      default -> log.debug("ignoring frame type {}", f.path("type").asText());
+    }
+  }
+
+  /** Acks a deliverable and says whether it is new to this device. */
+  private synchronized boolean accept(long seq) throws SQLException {
+    write(JSON.createObjectNode().put("type", "ack").put("seq", seq).put("status", "delivered").toString());
+    if (seq <= cursor || above.contains(seq)) {
+      return false;
+    }
+    above.add(seq);
+    while (above.remove(cursor + 1)) {
+      cursor++;
+    }
+    outbox.setCursor(cursor);
+    return true;
+  }
+
+  private void resendPending() {
+    try {
+      for (Outbox.Pending p : outbox.pending()) {
+        write(sendFrame(p));
+      }
+    } catch (SQLException e) {
+      log.warn("cannot read the outbox: {}", e.getMessage());
+    }
+  }
+
+  private void heartbeat() {
+    write("{\"type\":\"heartbeat\"}");
+  }
+
+  private void periodicSync() {
+    write(JSON.createObjectNode().put("type", "sync").put("after", cursor()).toString());
+  }
+
+  private static String sendFrame(Outbox.Pending p) {
+    ObjectNode frame = JSON.createObjectNode().put("type", "send").put("id", p.id()).put("body", p.body());
+    frame.putObject("to").put(p.toKind(), p.to());
+    return frame.toString();
+  }
+
+  private void write(String frame) {
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      s.sendText(frame, Callback.NOOP);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    closed = true;
+    timer.shutdownNow();
+    Session s = session;
+    if (s != null) {
+      s.close();
+    }
+    ws.stop();
+  }
+
+  public static URI webSocketOf(URI server) {
+    String scheme = "https".equals(server.getScheme()) ? "wss" : "ws";
+    return URI.create(scheme + "://" + server.getRawAuthority() + "/v1/ws");
+  }
+}

@@ -1,0 +1,190 @@
+package io.parley.devstack;
+
+import io.parley.auth.TokenService;
+import io.parley.client.cli.Chat;
+import io.parley.config.ConfigSource;
+import io.parley.model.Ids;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code parley} command: run the local stack, and talk to it. */
+@Command(name = "parley", mixinStandardHelpOptions = true, subcommands = {
+    ParleyCli.Up.class, ParleyCli.Token.class, ParleyCli.ChatAs.class},
+    description = "Parley, a messaging backend on Apache Kafka.")
+public final class ParleyCli {
+  static final String STACK_FILE = "stack.properties";
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ParleyCli()).execute(args));
+  }
+
+  @Command(name = "up", description = "Start the whole system locally (Kafka, topology, gateways) and wait for Ctrl-C.")
+  static final class Up implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = ".parley", description = "where the local stack keeps its data (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "8080", description = "the one HTTP/WebSocket port (default: ${DEFAULT-VALUE}; 0 = any free port)")
+    int port;
+
+    @Option(names = "--gateways", defaultValue = "1", description = "how many edge gateways to run (default: ${DEFAULT-VALUE})")
+    int gateways;
+
+    @Option(names = "--config", description = "a parley.properties file; PARLEY_* environment variables override it")
+    Path config;
+
+    @Option(names = "--fresh", description = "delete the data folder first")
+    boolean fresh;
+
+    @Override
+    public Integer call() throws Exception {
+      if (fresh) {
+        StackFiles.delete(dataDir);
+      }
+      long started = System.nanoTime();
+      ConfigSource settings = ConfigSource.load(Optional.ofNullable(config));
+      LocalStack stack;
+      try {
+        stack = LocalStack.start(dataDir, settings.with("gateway.port", String.valueOf(port)), gateways);
+      } catch (Exception e) {
+        if (port != 0 && causedByBind(e)) {
+          System.out.println("port " + port + " is in use; starting on a free port instead");
+          stack = LocalStack.start(dataDir, settings.with("gateway.port", "0"), gateways);
+        } else {
+          throw e;
+        }
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      URI http = stack.gateway(0).uri();
+      StackFiles.write(dataDir.resolve(STACK_FILE), Map.of("server", http.toString(), "kafka", stack.bootstrapServers()));
+      System.out.printf("%nParley is up (ready in %.1f s)%n", seconds);
+      System.out.println("  WebSocket   " + stack.gateway(0).webSocketUri());
+      for (int i = 1; i < stack.gateways().size(); i++) {
+        System.out.println("  WebSocket   " + stack.gateway(i).webSocketUri() + "   (" + stack.gateway(i).gatewayId() + ")");
+      }
+      System.out.println("  HTTP        " + http);
+      System.out.println("  Metrics     " + http.resolve("/metrics"));
+      System.out.println("  Kafka       " + stack.bootstrapServers());
+      System.out.println();
+      System.out.println("  Chat in two terminals:   ./parley chat alice     ./parley chat bob");
+      System.out.println("  A token (dev only):      ./parley token alice phone");
+      System.out.println("  Stop with Ctrl-C.");
+      CountDownLatch stopped = new CountDownLatch(1);
+      LocalStack running = stack;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        running.close();
+        stopped.countDown();
+      }, "parley-down"));
+      stopped.await();
+      return 0;
+    }
+
+    private static boolean causedByBind(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BindException) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  @Command(name = "token", description = "DEV ONLY: print an access token for a user and device of the local stack, "
+      + "signed with the local stack's own secret. Real clients sign in instead.")
+  static final class Token implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = ".parley")
+    Path dataDir;
+
+    @Parameters(index = "0", description = "user id")
+    String user;
+
+    @Parameters(index = "1", defaultValue = "cli", description = "device id (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(devToken(dataDir, user, device));
+      return 0;
+    }
+  }
+
+  @Command(name = "chat", description = "Chat as a user from this terminal (DEV ONLY: signs its own token with the local stack's secret).")
+  static final class ChatAs implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = ".parley")
+    Path dataDir;
+
+    @Option(names = "--server", description = "the stack's HTTP address (default: the running local stack's)")
+    URI server;
+
+    @Option(names = "--device", defaultValue = "cli", description = "device id (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Parameters(index = "0", description = "user id: 2-32 of a-z 0-9 . _ -")
+    String user;
+
+    @Override
+    public Integer call() throws Exception {
+      URI target = server != null ? server : URI.create(StackFiles.read(dataDir.resolve(STACK_FILE)).getProperty("server", "http://127.0.0.1:8080"));
+      String token = devToken(dataDir, user, device);
+      Chat.run(target, token, user, dataDir.resolve("clients").resolve(user + "-" + device + ".db"));
+      return 0;
+    }
+  }
+
+  static String devToken(Path dataDir, String user, String device) throws Exception {
+    if (!Ids.isUser(user) || !Ids.isDevice(device)) {
+      throw new CommandLine.ParameterException(new CommandLine(new ParleyCli()),
+          "user ids are 2-32 of a-z 0-9 . _ - (starting with a letter or digit); device ids 1-64 of A-Z a-z 0-9 . _ -");
+    }
+    if (!Files.exists(dataDir.resolve("token-secret"))) {
+      throw new IllegalStateException("no local stack in " + dataDir.toAbsolutePath() + ": run ./parley up first");
+    }
+    return TokenService.fromSecret(LocalStack.localSecret(dataDir), Duration.ofDays(1)).issue(user, device);
+  }
+
+  /** Small file helpers for the local stack's data folder. */
+  static final class StackFiles {
+    private StackFiles() {}
+
+    static void write(Path file, Map<String, String> values) throws Exception {
+      Properties p = new Properties();
+      p.putAll(values);
+      try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        p.store(out, "written by parley up");
+      }
+    }
+
+    static Properties read(Path file) throws Exception {
+      Properties p = new Properties();
+      if (Files.exists(file)) {
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          p.load(in);
+        }
+      }
+      return p;
+    }
+
+    static void delete(Path dir) throws Exception {
+      if (!Files.exists(dir)) {
+        return;
+      }
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}
