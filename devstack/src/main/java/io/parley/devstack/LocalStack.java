@@ -4,7 +4,7 @@ import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
 import io.parley.gateway.GatewayConfig;
 import io.parley.gateway.GatewayMetrics;
-import io.parley.gateway.session.Recipients;
+import io.parley.gateway.session.SendPolicy;
 import io.parley.gateway.GatewayServer;
 import io.parley.topology.TopologyApp;
 import io.parley.topology.TopologyConfig;
@@ -18,8 +18,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +36,14 @@ public final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
   private final Path dataDir;
-  private final ConfigSource config;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final GatewayMetrics.Families gatewayMetrics = GatewayMetrics.register(registry);
   private final EmbeddedKafka kafka;
   private final String tokenSecret;
+  private final List<LocalService> services = new ArrayList<>();
+  private final Map<String, Handler> routes = new LinkedHashMap<>();
+  private final List<SendPolicy> sendPolicies = new ArrayList<>();
+  private ConfigSource config;
   private TopologyApp topology;
   private final List<GatewayServer> gateways = new ArrayList<>();
 
@@ -49,13 +54,18 @@ public final class LocalStack implements AutoCloseable {
     this.tokenSecret = tokenSecret;
   }
 
+  public static LocalStack start(Path dataDir, ConfigSource config, int gatewayCount) throws Exception {
+    return start(dataDir, config, gatewayCount, LocalServices.defaults());
+  }
+
   /**
    * Starts everything and returns when every part is ready.
    *
    * @param gatewayCount gateways to start; the first listens on {@code gateway.port} (0: any free
    *     port), the others on free ports
    */
-  public static LocalStack start(Path dataDir, ConfigSource config, int gatewayCount) throws Exception {
+  public static LocalStack start(Path dataDir, ConfigSource config, int gatewayCount, List<LocalService> services)
+      throws Exception {
     Files.createDirectories(dataDir);
     String secret = config.get("auth.token.secret").orElse(null);
     if (secret == null) {
@@ -69,6 +79,9 @@ public final class LocalStack implements AutoCloseable {
     LocalStack stack = new LocalStack(dataDir, local.with(Map.of(
         "kafka.bootstrap.servers", kafka.bootstrapServers(), "auth.token.secret", secret)), kafka, secret);
     try {
+      for (LocalService service : services) {
+        stack.startService(service);
+      }
       stack.startTopology();
       for (int i = 1; i <= gatewayCount; i++) {
         stack.startGateway("gw-" + i, i == 1 ? config.integer("gateway.port", 0) : 0);
@@ -78,6 +91,16 @@ public final class LocalStack implements AutoCloseable {
       throw e;
     }
     return stack;
+  }
+
+  private void startService(LocalService service) throws Exception {
+    long started = System.nanoTime();
+    service.start(new LocalService.Context(dataDir, config, registry, tokens()));
+    services.add(service);
+    config = config.with(service.settings());
+    routes.putAll(service.routes());
+    sendPolicies.addAll(service.sendPolicies());
+    log.info("{} ready in {} ms", service.name(), (System.nanoTime() - started) / 1_000_000);
   }
 
   private void startTopology() throws Exception {
@@ -90,7 +113,7 @@ public final class LocalStack implements AutoCloseable {
   /** Starts a gateway with this id; a gateway id used before (and stopped) comes back as a new incarnation. */
   public GatewayServer startGateway(String id, int port) throws Exception {
     GatewayConfig gatewayConfig = GatewayConfig.from(config.with(Map.of("gateway.id", id, "gateway.port", String.valueOf(port))));
-    GatewayServer gateway = GatewayServer.start(gatewayConfig, registry, gatewayMetrics, Recipients.ANY, Map.of());
+    GatewayServer gateway = GatewayServer.start(gatewayConfig, registry, gatewayMetrics, SendPolicy.all(sendPolicies), routes);
     gateways.add(gateway);
     return gateway;
   }
@@ -125,6 +148,12 @@ public final class LocalStack implements AutoCloseable {
     return List.copyOf(gateways);
   }
 
+  /** A started service of the given type, for tests that reach into it. */
+  public <T extends LocalService> T service(Class<T> type) {
+    return services.stream().filter(type::isInstance).map(type::cast).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no " + type.getSimpleName() + " in this stack"));
+  }
+
   public TokenService tokens() {
     return TokenService.fromSecret(tokenSecret, Duration.ofDays(1));
   }
@@ -148,6 +177,13 @@ public final class LocalStack implements AutoCloseable {
     }
     if (topology != null) {
       topology.close();
+    }
+    for (int i = services.size() - 1; i >= 0; i--) {
+      try {
+        services.get(i).close();
+      } catch (Exception e) {
+        log.warn("{} did not stop cleanly: {}", services.get(i).name(), e.toString());
+      }
     }
     kafka.close();
   }

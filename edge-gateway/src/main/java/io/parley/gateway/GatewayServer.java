@@ -8,7 +8,7 @@ import io.parley.gateway.kafka.GatewayProducer;
 import io.parley.gateway.kafka.LeaseRenewer;
 import io.parley.gateway.session.ClientSocket;
 import io.parley.gateway.session.Connections;
-import io.parley.gateway.session.Recipients;
+import io.parley.gateway.session.SendPolicy;
 import io.parley.gateway.session.SocketServices;
 import io.parley.http.BearerTokens;
 import io.parley.http.HttpError;
@@ -62,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
   private Server server;
   private ServerConnector connector;
 
-  private GatewayServer(GatewayConfig config, GatewayMetrics.Families families, Recipients recipients) {
+  private GatewayServer(GatewayConfig config, GatewayMetrics.Families families, SendPolicy sendPolicy) {
     this.config = config;
     this.metrics = families.bind(config.gatewayId());
     this.bearer = new BearerTokens(TokenService.fromSecret(config.tokenSecret(), Duration.ofDays(30)));
@@ -72,7 +72,7 @@ public final class GatewayServer implements AutoCloseable {
     this.deliveries = new DeliveryConsumer(config.bootstrapServers(), config.topics(), config.gatewayId(),
         connections, metrics, producer, config.maxQueuedBytesTotal());
     this.services = new SocketServices(config, incarnation, producer, connections,
-        new InboundFrames(config.maxBodyChars(), config.maxAttachments()), metrics, recipients, crashed::get);
+        new InboundFrames(config.maxBodyChars(), config.maxAttachments()), metrics, sendPolicy, crashed::get);
   }
 
   /**
@@ -83,11 +83,11 @@ public final class GatewayServer implements AutoCloseable {
    * @param routes extra HTTP handlers by path spec (e.g. {@code "/v1/users/*"})
    */
   public static GatewayServer start(GatewayConfig config, PrometheusRegistry registry, GatewayMetrics.Families families,
-      Recipients recipients, Map<String, Handler> routes) throws Exception {
+      SendPolicy sendPolicy, Map<String, Handler> routes) throws Exception {
     TopicProvisioner.ensure(config.bootstrapServers(), List.of(
         config.topics().deliveries(config.gatewayId()), config.topics().mailbox(), config.topics().gateways(),
         config.topics().heartbeats(), config.topics().deadLetters()), config.replicationFactor());
-    GatewayServer gateway = new GatewayServer(config, families, recipients);
+    GatewayServer gateway = new GatewayServer(config, families, sendPolicy);
     try {
       gateway.leases.start(config.leaseInterval());
       gateway.deliveries.start(Duration.ofSeconds(60));
@@ -101,7 +101,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   public static GatewayServer start(GatewayConfig config, PrometheusRegistry registry) throws Exception {
-    return start(config, registry, GatewayMetrics.register(registry), Recipients.ANY, Map.of());
+    return start(config, registry, GatewayMetrics.register(registry), SendPolicy.ANY, Map.of());
   }
 
   private void startJetty(PrometheusRegistry registry, Map<String, Handler> routes) throws Exception {

@@ -3,6 +3,7 @@ package io.parley.kafka;
 import io.parley.schemas.Delivery;
 import io.parley.schemas.GatewayLease;
 import io.parley.schemas.Heartbeat;
+import io.parley.schemas.LastSeen;
 import io.parley.schemas.MailboxCommand;
 import io.parley.schemas.StoredMessage;
 import io.parley.schemas.serde.AvroSerde;
@@ -27,6 +28,7 @@ public final class Topics {
   private static final AvroSerde<GatewayLease> LEASE = AvroSerde.of(GatewayLease.class);
   private static final AvroSerde<Heartbeat> HEARTBEAT = AvroSerde.of(Heartbeat.class);
   private static final AvroSerde<StoredMessage> STORED = AvroSerde.of(StoredMessage.class);
+  private static final AvroSerde<LastSeen> LAST_SEEN = AvroSerde.of(LastSeen.class);
 
   private final String prefix;
   private final Partitions partitions;
@@ -83,6 +85,12 @@ public final class Topics {
         Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis())));
   }
 
+  /** Each user's coalesced presence, compacted: far fewer records than heartbeats. */
+  public Topic<String, LastSeen> lastSeen() {
+    return new Topic<>(prefix + "last-seen", KEYS, LAST_SEEN, partitions.heartbeats(),
+        Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
+  }
+
   /** The canonical history log, keyed by conversation. */
   public Topic<String, StoredMessage> messages() {
     return new Topic<>(prefix + "messages", KEYS, STORED, partitions.messages(),
@@ -97,6 +105,6 @@ public final class Topics {
 
   /** The shared topics the topology needs before it starts (gateway topics are made by each gateway). */
   public List<Topic<?, ?>> topologyTopics() {
-    return List.of(mailbox(), gateways(), heartbeats(), messages(), deadLetters());
+    return List.of(mailbox(), gateways(), heartbeats(), lastSeen(), messages(), deadLetters());
   }
 }

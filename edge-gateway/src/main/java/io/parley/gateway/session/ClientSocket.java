@@ -204,7 +204,7 @@ public final class ClientSocket implements Session.Listener {
 
   private void send(Inbound.Send send) {
     try {
-      services.recipients().check(send);
+      services.sendPolicy().check(principal, send);
     } catch (FrameException e) {
       refuse(e);
       return;

@@ -19,5 +19,5 @@ public record SocketServices(
     Connections connections,
     InboundFrames frames,
     GatewayMetrics metrics,
-    Recipients recipients,
+    SendPolicy sendPolicy,
     BooleanSupplier crashed) {}

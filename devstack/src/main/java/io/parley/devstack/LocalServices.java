@@ -1,0 +1,14 @@
+package io.parley.devstack;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The services the local stack runs besides Kafka, the topology and the gateways, in start order. */
+final class LocalServices {
+  private LocalServices() {}
+
+  static List<LocalService> defaults() {
+    List<LocalService> services = new ArrayList<>();
+    return services;
+  }
+}
