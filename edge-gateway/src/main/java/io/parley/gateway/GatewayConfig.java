@@ -58,11 +58,7 @@ public record GatewayConfig(
   }
 
   public static GatewayConfig from(ConfigSource config) {
-    Topics topics = new Topics(config.string("kafka.topic.prefix", Topics.DEFAULT_PREFIX), new Topics.Partitions(
-        config.integer("kafka.partitions.mailbox", Topics.Partitions.LOCAL.mailbox()),
-        config.integer("kafka.partitions.deliveries", Topics.Partitions.LOCAL.deliveries()),
-        config.integer("kafka.partitions.heartbeats", Topics.Partitions.LOCAL.heartbeats()),
-        config.integer("kafka.partitions.messages", Topics.Partitions.LOCAL.messages())));
+    Topics topics = Topics.from(config);
     return new GatewayConfig(
         config.string("gateway.id", "gw-1"),
         config.string("gateway.host", "127.0.0.1"),

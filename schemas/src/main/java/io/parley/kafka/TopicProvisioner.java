@@ -26,6 +26,23 @@ public final class TopicProvisioner {
     }
   }
 
+  /** Fails unless every topic has the same number of partitions (topics read side by side, by key). */
+  public static void requireCopartitioned(String bootstrapServers, List<String> topics) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS)
+          .forEach((name, description) -> counts.put(name, description.partitions().size()));
+      if (counts.values().stream().distinct().count() > 1) {
+        throw new IllegalStateException("these topics must have the same number of partitions: " + counts);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot describe topics " + topics + ": " + e.getMessage(), e);
+    }
+  }
+
   public static void ensure(Admin admin, Collection<Topic<?, ?>> topics, short replicationFactor) {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

@@ -33,9 +33,13 @@ public final class Topics {
   private final String prefix;
   private final Partitions partitions;
 
-  /** How many partitions each topic gets when Parley creates it. */
-  public record Partitions(int mailbox, int deliveries, int heartbeats, int messages) {
-    public static final Partitions LOCAL = new Partitions(8, 2, 4, 4);
+  /**
+   * How many partitions each topic gets when Parley creates it. Heartbeats and last-seen have as
+   * many as the mailbox: the topology reads heartbeats beside each user's device table, so a user's
+   * heartbeats must land in the partition number of that user's mailbox.
+   */
+  public record Partitions(int mailbox, int deliveries, int messages) {
+    public static final Partitions LOCAL = new Partitions(8, 2, 4);
   }
 
   public Topics(String prefix, Partitions partitions) {
@@ -48,6 +52,14 @@ public final class Topics {
 
   public static Topics withDefaults() {
     return new Topics(DEFAULT_PREFIX, Partitions.LOCAL);
+  }
+
+  /** From settings {@code kafka.topic.prefix} and {@code kafka.partitions.<mailbox|deliveries|messages>}. */
+  public static Topics from(io.parley.config.ConfigSource config) {
+    return new Topics(config.string("kafka.topic.prefix", DEFAULT_PREFIX), new Partitions(
+        config.integer("kafka.partitions.mailbox", Partitions.LOCAL.mailbox()),
+        config.integer("kafka.partitions.deliveries", Partitions.LOCAL.deliveries()),
+        config.integer("kafka.partitions.messages", Partitions.LOCAL.messages())));
   }
 
   public String prefix() {
@@ -81,13 +93,13 @@ public final class Topics {
   }
 
   public Topic<String, Heartbeat> heartbeats() {
-    return new Topic<>(prefix + "heartbeats", KEYS, HEARTBEAT, partitions.heartbeats(),
+    return new Topic<>(prefix + "heartbeats", KEYS, HEARTBEAT, partitions.mailbox(),
         Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis())));
   }
 
   /** Each user's coalesced presence, compacted: far fewer records than heartbeats. */
   public Topic<String, LastSeen> lastSeen() {
-    return new Topic<>(prefix + "last-seen", KEYS, LAST_SEEN, partitions.heartbeats(),
+    return new Topic<>(prefix + "last-seen", KEYS, LAST_SEEN, partitions.mailbox(),
         Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
   }
 

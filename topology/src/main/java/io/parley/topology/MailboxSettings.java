@@ -17,6 +17,8 @@ import java.time.Duration;
  *     fast sender never sends more before acks come back
  * @param maxDevicesPerUser devices remembered per user; beyond it the least recently active
  *     offline device is forgotten
+ * @param lastSeenInterval a user's last-seen is published at most once per interval (going online
+ *     or offline is published at once)
  */
 public record MailboxSettings(
     Duration retention,
@@ -25,7 +27,8 @@ public record MailboxSettings(
     Duration leaseCheckInterval,
     Duration expiryCheckInterval,
     int window,
-    int maxDevicesPerUser) {
+    int maxDevicesPerUser,
+    Duration lastSeenInterval) {
 
   public MailboxSettings {
     requirePositive(retention, "retention");
@@ -33,6 +36,7 @@ public record MailboxSettings(
     requirePositive(leaseTimeout, "leaseTimeout");
     requirePositive(leaseCheckInterval, "leaseCheckInterval");
     requirePositive(expiryCheckInterval, "expiryCheckInterval");
+    requirePositive(lastSeenInterval, "lastSeenInterval");
     if (window < 1 || window > 10_000) {
       throw new IllegalArgumentException("window must be 1..10000, was " + window);
     }
@@ -43,19 +47,23 @@ public record MailboxSettings(
 
   public static MailboxSettings defaults() {
     return new MailboxSettings(Duration.ofDays(30), Duration.ofDays(2),
-        Duration.ofSeconds(45), Duration.ofSeconds(5), Duration.ofSeconds(30), 256, 16);
+        Duration.ofSeconds(45), Duration.ofSeconds(5), Duration.ofSeconds(30), 256, 16, Duration.ofSeconds(60));
   }
 
   public MailboxSettings withLease(Duration timeout, Duration checkInterval) {
-    return new MailboxSettings(retention, dedupeTtl, timeout, checkInterval, expiryCheckInterval, window, maxDevicesPerUser);
+    return new MailboxSettings(retention, dedupeTtl, timeout, checkInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval);
   }
 
   public MailboxSettings withRetention(Duration newRetention, Duration newDedupeTtl) {
-    return new MailboxSettings(newRetention, newDedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser);
+    return new MailboxSettings(newRetention, newDedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval);
   }
 
   public MailboxSettings withWindow(int newWindow) {
-    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, newWindow, maxDevicesPerUser);
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, newWindow, maxDevicesPerUser, lastSeenInterval);
+  }
+
+  public MailboxSettings withLastSeenInterval(Duration interval) {
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, interval);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -2,10 +2,14 @@ package io.parley.topology;
 
 import io.parley.kafka.Topics;
 import io.parley.schemas.Delivery;
+import io.parley.schemas.Heartbeat;
+import io.parley.schemas.LastSeen;
 import io.parley.schemas.MailboxCommand;
 import io.parley.schemas.StoredMessage;
 import io.parley.schemas.serde.AvroSerde;
 import io.parley.topology.deadletter.DecodingProcessor;
+import io.parley.topology.lastseen.HeartbeatProcessor;
+import io.parley.topology.lastseen.Presence;
 import io.parley.topology.leases.GatewayLeases;
 import io.parley.topology.mailbox.MailboxProcessor;
 import io.parley.topology.mailbox.MailboxStores;
@@ -27,14 +31,21 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  *                 │                      ├▶ mailbox                 (receipts to senders)
  *                 ▼                      └▶ messages                (history of direct messages)
  *            dead-letters
+ * heartbeats ─▶ heartbeats-decode ─▶ heartbeats ─▶ last-seen (coalesced; also on going online/offline)
  * gateways ─▶ gateway-leases (global store, read by every mailbox task)
  * </pre>
+ *
+ * <p>Heartbeats are partitioned like the mailbox and share its sub-topology, so the heartbeat
+ * processor reads the same device table the mailbox writes.
  */
 public final class ParleyTopology {
   public static final String MAILBOX_SOURCE = "mailbox-source";
   public static final String MAILBOX_DECODE = "mailbox-decode";
   public static final String MAILBOX = "mailbox";
   public static final String DEAD_LETTERS = "dead-letters-sink";
+  public static final String HEARTBEATS_SOURCE = "heartbeats-source";
+  public static final String HEARTBEATS_DECODE = "heartbeats-decode";
+  public static final String HEARTBEATS = "heartbeats";
   private static final String LEASES_SOURCE = "gateways-source";
   private static final String LEASES = "gateway-leases-processor";
 
@@ -50,6 +61,13 @@ public final class ParleyTopology {
     topology.addProcessor(MAILBOX, () -> new MailboxProcessor(settings, metrics), MAILBOX_DECODE);
     MailboxStores.builders().forEach(store -> topology.addStateStore(store, MAILBOX));
 
+    topology.addSource(HEARTBEATS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.heartbeats().name());
+    topology.addProcessor(HEARTBEATS_DECODE,
+        () -> new DecodingProcessor<>(AvroSerde.of(Heartbeat.class), HEARTBEATS, DEAD_LETTERS, metrics), HEARTBEATS_SOURCE);
+    topology.addProcessor(HEARTBEATS, () -> new HeartbeatProcessor(settings.lastSeenInterval()), HEARTBEATS_DECODE);
+    topology.connectProcessorAndStateStores(HEARTBEATS, MailboxStores.DEVICES);
+    Presence.storeBuilders().forEach(store -> topology.addStateStore(store, MAILBOX, HEARTBEATS));
+
     topology.addGlobalStore(GatewayLeases.storeBuilder(), LEASES_SOURCE,
         new StringDeserializer(), new ByteArrayDeserializer(), topics.gateways().name(), LEASES,
         () -> new GatewayLeases(metrics, topics.gateways().name()));
@@ -57,7 +75,9 @@ public final class ParleyTopology {
     topology.addSink(MailboxProcessor.DELIVERIES, gatewayTopic(topics), keys, AvroSerde.of(Delivery.class), MAILBOX);
     topology.addSink(MailboxProcessor.MAILBOX, topics.mailbox().name(), keys, AvroSerde.of(MailboxCommand.class), MAILBOX);
     topology.addSink(MailboxProcessor.MESSAGES, topics.messages().name(), keys, AvroSerde.of(StoredMessage.class), MAILBOX);
-    topology.addSink(DEAD_LETTERS, topics.deadLetters().name(), new ByteArraySerializer(), new ByteArraySerializer(), MAILBOX_DECODE);
+    topology.addSink(Presence.SINK, topics.lastSeen().name(), keys, AvroSerde.of(LastSeen.class), MAILBOX, HEARTBEATS);
+    topology.addSink(DEAD_LETTERS, topics.deadLetters().name(), new ByteArraySerializer(), new ByteArraySerializer(),
+        MAILBOX_DECODE, HEARTBEATS_DECODE);
     return topology;
   }
 

@@ -5,6 +5,7 @@ import io.parley.kafka.TopicProvisioner;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +28,8 @@ public final class TopologyApp implements AutoCloseable {
 
   private TopologyApp(TopologyConfig config, PrometheusRegistry registry) {
     TopicProvisioner.ensure(config.bootstrapServers(), config.topics().topologyTopics(), config.replicationFactor());
+    TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
+        List.of(config.topics().mailbox().name(), config.topics().heartbeats().name()));
     TopologyMetrics metrics = new TopologyMetrics(registry);
     streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics), streamsProperties(config));
     streams.setStateListener((now, before) -> {

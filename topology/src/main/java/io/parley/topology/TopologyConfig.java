@@ -56,7 +56,8 @@ public record TopologyConfig(
         config.duration("mailbox.lease.check.interval", defaults.leaseCheckInterval()),
         config.duration("mailbox.expiry.check.interval", defaults.expiryCheckInterval()),
         config.integer("mailbox.window", defaults.window()),
-        config.integer("mailbox.max.devices", defaults.maxDevicesPerUser()));
+        config.integer("mailbox.max.devices", defaults.maxDevicesPerUser()),
+        config.duration("lastseen.interval", defaults.lastSeenInterval()));
     return new TopologyConfig(
         config.string("kafka.bootstrap.servers", "127.0.0.1:9092"),
         config.string("topology.application.id", topics.prefix() + "topology"),
@@ -74,11 +75,6 @@ public record TopologyConfig(
   }
 
   public static Topics topicsFrom(ConfigSource config) {
-    Topics.Partitions local = Topics.Partitions.LOCAL;
-    return new Topics(config.string("kafka.topic.prefix", Topics.DEFAULT_PREFIX), new Topics.Partitions(
-        config.integer("kafka.partitions.mailbox", local.mailbox()),
-        config.integer("kafka.partitions.deliveries", local.deliveries()),
-        config.integer("kafka.partitions.heartbeats", local.heartbeats()),
-        config.integer("kafka.partitions.messages", local.messages())));
+    return Topics.from(config);
   }
 }

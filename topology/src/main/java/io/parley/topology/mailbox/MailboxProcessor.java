@@ -21,6 +21,7 @@ import io.parley.schemas.state.InboxEntry;
 import io.parley.schemas.state.MessageRef;
 import io.parley.topology.MailboxSettings;
 import io.parley.topology.TopologyMetrics;
+import io.parley.topology.lastseen.Presence;
 import io.parley.topology.leases.GatewayLeases;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
   private ProcessorContext<String, SpecificRecord> context;
   private Mailbox mailbox;
   private KeyValueStore<String, GatewayLease> leases;
+  private Presence presence;
 
   public MailboxProcessor(MailboxSettings settings, TopologyMetrics metrics) {
     this.settings = settings;
@@ -74,6 +76,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     this.context = context;
     this.mailbox = new Mailbox(context);
     this.leases = context.getStateStore(GatewayLeases.STORE);
+    this.presence = new Presence(context, settings.lastSeenInterval());
     context.schedule(settings.leaseCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireLeases);
     context.schedule(settings.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireItems);
   }
@@ -191,6 +194,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
   private void open(String user, String deviceId, String gateway, long incarnation, String session, long cursor, long now) {
     DeviceTable table = mailbox.devices(user);
     long before = Devices.minCursor(table);
+    boolean wasOnline = Devices.anyOnline(table);
     DeviceState device = Devices.admit(table, deviceId, settings.maxDevicesPerUser(), now);
     if (device.getOnline()) {
       mailbox.unindexSession(device.getGateway(), device.getIncarnation(), user, deviceId);
@@ -202,6 +206,9 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     }
     Devices.goOnline(device, gateway, incarnation, session, now);
     mailbox.indexSession(gateway, incarnation, user, deviceId, session);
+    if (!wasOnline) {
+      presence.sessionsChanged(user, true, now, now);
+    }
     long last = mailbox.lastSeq(user);
     // A client that does not say what it holds (cursor < 0) resumes from its acknowledged cursor.
     long claimed = cursor < 0 ? device.getCursor() : Math.min(cursor, last);
@@ -222,7 +229,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       metrics.ignored("stale_session");
       return; // the device already moved to a newer session
     }
-    takeOffline(user, table, device.get(), now);
+    takeOffline(user, table, device.get(), now, now);
   }
 
   private void sync(String user, Sync sync, long now) {
@@ -244,10 +251,14 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     mailbox.saveDevices(user, table);
   }
 
-  private void takeOffline(String user, DeviceTable table, DeviceState device, long now) {
+  /** @param seenAt when the device was last known to be connected */
+  private void takeOffline(String user, DeviceTable table, DeviceState device, long seenAt, long now) {
     mailbox.unindexSession(device.getGateway(), device.getIncarnation(), user, device.getDevice());
     Devices.goOffline(device, now);
     mailbox.saveDevices(user, table);
+    if (!Devices.anyOnline(table)) {
+      presence.sessionsChanged(user, false, seenAt, now);
+    }
   }
 
   // --- Routing ---
@@ -303,17 +314,19 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
         boolean ended = lease.getStopped() || now - lease.getRenewedAt() > settings.leaseTimeout().toMillis();
         long through = ended ? lease.getIncarnation() : lease.getIncarnation() - 1;
         for (Mailbox.IndexedSession s : mailbox.sessionsOf(lease.getGateway(), through)) {
-          expireSession(s, lease.getGateway(), now);
+          expireSession(s, lease, now);
         }
       }
     }
   }
 
-  private void expireSession(Mailbox.IndexedSession s, String gateway, long now) {
+  private void expireSession(Mailbox.IndexedSession s, GatewayLease lease, long now) {
+    String gateway = lease.getGateway();
     DeviceTable table = mailbox.devices(s.user());
     Optional<DeviceState> device = Devices.find(table, s.device());
     if (device.isPresent() && device.get().getOnline() && s.session().equals(device.get().getSession())) {
-      takeOffline(s.user(), table, device.get(), now);
+      // The device was last known alive when its gateway last renewed the lease.
+      takeOffline(s.user(), table, device.get(), Math.min(lease.getRenewedAt(), now), now);
       metrics.sessionExpired();
       log.debug("session {} of {}/{} on {} expired with its gateway's lease", s.session(), s.user(), s.device(), gateway);
     } else {

@@ -41,20 +41,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around the production topology, with the vocabulary of the mailbox tests. */
-final class MailboxHarness implements AutoCloseable {
+public final class MailboxHarness implements AutoCloseable {
   static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   final Topics topics = Topics.withDefaults();
   final TopologyTestDriver driver;
   final TestInputTopic<String, MailboxCommand> mailbox;
   final TestInputTopic<byte[], byte[]> rawMailbox;
-  final TestInputTopic<String, GatewayLease> gateways;
+  public final TestInputTopic<String, GatewayLease> gateways;
   final TestOutputTopic<String, StoredMessage> messages;
-  final TestOutputTopic<byte[], byte[]> deadLetters;
+  public final TestOutputTopic<byte[], byte[]> deadLetters;
+  final TestInputTopic<String, io.parley.schemas.Heartbeat> heartbeats;
+  public final TestInputTopic<byte[], byte[]> rawHeartbeats;
+  public final TestOutputTopic<String, io.parley.schemas.LastSeen> lastSeen;
   private final MailboxSettings settings;
   private final List<String> gatewayIds = new ArrayList<>();
   private int nextMessage;
 
-  MailboxHarness(MailboxSettings settings) {
+  public MailboxHarness(MailboxSettings settings) {
     this.settings = settings;
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mailbox-test");
@@ -71,66 +74,73 @@ final class MailboxHarness implements AutoCloseable {
     gateways = driver.createInputTopic(topics.gateways().name(), new StringSerializer(), AvroSerde.of(GatewayLease.class));
     messages = driver.createOutputTopic(topics.messages().name(), new StringDeserializer(), AvroSerde.of(StoredMessage.class));
     deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    heartbeats = driver.createInputTopic(topics.heartbeats().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.Heartbeat.class));
+    rawHeartbeats = driver.createInputTopic(topics.heartbeats().name(), new ByteArraySerializer(), new ByteArraySerializer());
+    lastSeen = driver.createOutputTopic(topics.lastSeen().name(), new StringDeserializer(), AvroSerde.of(io.parley.schemas.LastSeen.class));
   }
 
-  static MailboxSettings defaults() {
+  public static MailboxSettings defaults() {
     return MailboxSettings.defaults().withLease(Duration.ofSeconds(45), Duration.ofSeconds(5));
   }
 
-  long now() {
+  public long now() {
     return START.toEpochMilli() + elapsed;
   }
 
   private long elapsed;
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     elapsed += d.toMillis();
     driver.advanceWallClockTime(d);
   }
 
   /** A gateway renews its lease now. */
-  void lease(String gateway, long incarnation) {
+  public void lease(String gateway, long incarnation) {
     gatewayIds.add(gateway);
     gateways.pipeInput(gateway, new GatewayLease(gateway, incarnation, now(), false));
   }
 
-  void open(String user, String device, String gateway, String session, long cursor) {
+  public void open(String user, String device, String gateway, String session, long cursor) {
     open(user, device, gateway, 1L, session, cursor);
   }
 
-  void open(String user, String device, String gateway, long incarnation, String session, long cursor) {
+  public void open(String user, String device, String gateway, long incarnation, String session, long cursor) {
     if (!gatewayIds.contains(gateway)) {
       lease(gateway, incarnation);
     }
     mailbox.pipeInput(user, new MailboxCommand(new SessionOpened(device, gateway, incarnation, session, cursor, now())));
   }
 
-  void close(String user, String device, String session) {
+  public void close(String user, String device, String session) {
     mailbox.pipeInput(user, new MailboxCommand(new SessionClosed(device, session, now())));
   }
 
-  void sync(String user, String device, String gateway, String session, long after) {
+  public void sync(String user, String device, String gateway, String session, long after) {
     mailbox.pipeInput(user, new MailboxCommand(new Sync(device, gateway, 1L, session, after)));
   }
 
-  String send(String from, String to, String body) {
+  public String send(String from, String to, String body) {
     String id = "m-" + (++nextMessage);
     send(from, to, id, body);
     return id;
   }
 
-  void send(String from, String to, String id, String body) {
+  public void send(String from, String to, String id, String body) {
     ChatMessage message = ChatMessage.newBuilder().setId(id).setFrom(from).setFromDevice("phone")
         .setConversation(Conversations.direct(from, to)).setBody(body).setSentAt(now()).build();
     mailbox.pipeInput(to, new MailboxCommand(new Deliver(new Envelope(message))));
   }
 
-  void ack(String user, String device, long seq, ReceiptStatus status) {
+  public void heartbeat(String user, String device) {
+    heartbeats.pipeInput(user, new io.parley.schemas.Heartbeat(user, device, now()));
+  }
+
+  public void ack(String user, String device, long seq, ReceiptStatus status) {
     mailbox.pipeInput(user, new MailboxCommand(new Ack(device, seq, status, now())));
   }
 
   /** Everything routed to one gateway since the last call. */
-  List<Delivery> deliveries(String gateway) {
+  public List<Delivery> deliveries(String gateway) {
     return driver.createOutputTopic(topics.deliveries(gateway).name(), new StringDeserializer(), AvroSerde.of(Delivery.class))
         .readValuesToList();
   }
