@@ -2,6 +2,8 @@ package io.parley.kafka;
 
 import io.parley.schemas.Delivery;
 import io.parley.schemas.GatewayLease;
+import io.parley.schemas.GroupMembers;
+import io.parley.schemas.GroupMessage;
 import io.parley.schemas.Heartbeat;
 import io.parley.schemas.LastSeen;
 import io.parley.schemas.MailboxCommand;
@@ -29,6 +31,8 @@ public final class Topics {
   private static final AvroSerde<Heartbeat> HEARTBEAT = AvroSerde.of(Heartbeat.class);
   private static final AvroSerde<StoredMessage> STORED = AvroSerde.of(StoredMessage.class);
   private static final AvroSerde<LastSeen> LAST_SEEN = AvroSerde.of(LastSeen.class);
+  private static final AvroSerde<GroupMessage> GROUP_MESSAGE = AvroSerde.of(GroupMessage.class);
+  private static final AvroSerde<GroupMembers> GROUP_MEMBERS = AvroSerde.of(GroupMembers.class);
 
   private final String prefix;
   private final Partitions partitions;
@@ -38,8 +42,8 @@ public final class Topics {
    * many as the mailbox: the topology reads heartbeats beside each user's device table, so a user's
    * heartbeats must land in the partition number of that user's mailbox.
    */
-  public record Partitions(int mailbox, int deliveries, int messages) {
-    public static final Partitions LOCAL = new Partitions(8, 2, 4);
+  public record Partitions(int mailbox, int deliveries, int messages, int groups) {
+    public static final Partitions LOCAL = new Partitions(8, 2, 4, 4);
   }
 
   public Topics(String prefix, Partitions partitions) {
@@ -59,7 +63,8 @@ public final class Topics {
     return new Topics(config.string("kafka.topic.prefix", DEFAULT_PREFIX), new Partitions(
         config.integer("kafka.partitions.mailbox", Partitions.LOCAL.mailbox()),
         config.integer("kafka.partitions.deliveries", Partitions.LOCAL.deliveries()),
-        config.integer("kafka.partitions.messages", Partitions.LOCAL.messages())));
+        config.integer("kafka.partitions.messages", Partitions.LOCAL.messages()),
+        config.integer("kafka.partitions.groups", Partitions.LOCAL.groups())));
   }
 
   public String prefix() {
@@ -97,6 +102,18 @@ public final class Topics {
         Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis())));
   }
 
+  /** Messages sent to groups, keyed by group; the topology fans them out. Partitioned like group-members. */
+  public Topic<String, GroupMessage> groupMessages() {
+    return new Topic<>(prefix + "group-messages", KEYS, GROUP_MESSAGE, partitions.groups(),
+        Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+  }
+
+  /** Each group's member set, compacted: written by the directory's outbox relay. */
+  public Topic<String, GroupMembers> groupMembers() {
+    return new Topic<>(prefix + "group-members", KEYS, GROUP_MEMBERS, partitions.groups(),
+        Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
+  }
+
   /** Each user's coalesced presence, compacted: far fewer records than heartbeats. */
   public Topic<String, LastSeen> lastSeen() {
     return new Topic<>(prefix + "last-seen", KEYS, LAST_SEEN, partitions.mailbox(),
@@ -117,6 +134,6 @@ public final class Topics {
 
   /** The shared topics the topology needs before it starts (gateway topics are made by each gateway). */
   public List<Topic<?, ?>> topologyTopics() {
-    return List.of(mailbox(), gateways(), heartbeats(), lastSeen(), messages(), deadLetters());
+    return List.of(mailbox(), gateways(), heartbeats(), lastSeen(), messages(), groupMessages(), groupMembers(), deadLetters());
   }
 }

@@ -1,13 +1,17 @@
 package io.parley.topology;
 
 import io.parley.kafka.Topics;
+import io.parley.model.Ids;
 import io.parley.schemas.Delivery;
+import io.parley.schemas.GroupMembers;
+import io.parley.schemas.GroupMessage;
 import io.parley.schemas.Heartbeat;
 import io.parley.schemas.LastSeen;
 import io.parley.schemas.MailboxCommand;
 import io.parley.schemas.StoredMessage;
 import io.parley.schemas.serde.AvroSerde;
 import io.parley.topology.deadletter.DecodingProcessor;
+import io.parley.topology.groups.GroupFanout;
 import io.parley.topology.lastseen.HeartbeatProcessor;
 import io.parley.topology.lastseen.Presence;
 import io.parley.topology.leases.GatewayLeases;
@@ -31,6 +35,9 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  *                 │                      ├▶ mailbox                 (receipts to senders)
  *                 ▼                      └▶ messages                (history of direct messages)
  *            dead-letters
+ * group-members  ─▶ decode ─┐
+ * group-messages ─▶ decode ─┴▶ groups ─┬▶ mailbox (one Deliver per other member) / Notify not_member to the sender
+ *                                      └▶ messages (history, once)
  * heartbeats ─▶ heartbeats-decode ─▶ heartbeats ─▶ last-seen (coalesced; also on going online/offline)
  * gateways ─▶ gateway-leases (global store, read by every mailbox task)
  * </pre>
@@ -46,6 +53,11 @@ public final class ParleyTopology {
   public static final String HEARTBEATS_SOURCE = "heartbeats-source";
   public static final String HEARTBEATS_DECODE = "heartbeats-decode";
   public static final String HEARTBEATS = "heartbeats";
+  public static final String GROUP_MEMBERS_SOURCE = "group-members-source";
+  public static final String GROUP_MEMBERS_DECODE = "group-members-decode";
+  public static final String GROUP_MESSAGES_SOURCE = "group-messages-source";
+  public static final String GROUP_MESSAGES_DECODE = "group-messages-decode";
+  public static final String GROUPS = "groups";
   private static final String LEASES_SOURCE = "gateways-source";
   private static final String LEASES = "gateway-leases-processor";
 
@@ -68,6 +80,15 @@ public final class ParleyTopology {
     topology.connectProcessorAndStateStores(HEARTBEATS, MailboxStores.DEVICES);
     Presence.storeBuilders().forEach(store -> topology.addStateStore(store, MAILBOX, HEARTBEATS));
 
+    topology.addSource(GROUP_MEMBERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.groupMembers().name());
+    topology.addSource(GROUP_MESSAGES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.groupMessages().name());
+    topology.addProcessor(GROUP_MEMBERS_DECODE, () -> new DecodingProcessor<>(AvroSerde.of(GroupMembers.class), GROUPS,
+        DEAD_LETTERS, metrics, Ids::isGroup), GROUP_MEMBERS_SOURCE);
+    topology.addProcessor(GROUP_MESSAGES_DECODE, () -> new DecodingProcessor<>(AvroSerde.of(GroupMessage.class), GROUPS,
+        DEAD_LETTERS, metrics, Ids::isGroup), GROUP_MESSAGES_SOURCE);
+    topology.addProcessor(GROUPS, () -> new GroupFanout(settings.dedupeTtl(), metrics), GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE);
+    GroupFanout.storeBuilders().forEach(store -> topology.addStateStore(store, GROUPS));
+
     topology.addGlobalStore(GatewayLeases.storeBuilder(), LEASES_SOURCE,
         new StringDeserializer(), new ByteArrayDeserializer(), topics.gateways().name(), LEASES,
         () -> new GatewayLeases(metrics, topics.gateways().name()));
@@ -75,9 +96,11 @@ public final class ParleyTopology {
     topology.addSink(MailboxProcessor.DELIVERIES, gatewayTopic(topics), keys, AvroSerde.of(Delivery.class), MAILBOX);
     topology.addSink(MailboxProcessor.MAILBOX, topics.mailbox().name(), keys, AvroSerde.of(MailboxCommand.class), MAILBOX);
     topology.addSink(MailboxProcessor.MESSAGES, topics.messages().name(), keys, AvroSerde.of(StoredMessage.class), MAILBOX);
+    topology.addSink(GroupFanout.MAILBOX, topics.mailbox().name(), keys, AvroSerde.of(MailboxCommand.class), GROUPS);
+    topology.addSink(GroupFanout.MESSAGES, topics.messages().name(), keys, AvroSerde.of(StoredMessage.class), GROUPS);
     topology.addSink(Presence.SINK, topics.lastSeen().name(), keys, AvroSerde.of(LastSeen.class), MAILBOX, HEARTBEATS);
     topology.addSink(DEAD_LETTERS, topics.deadLetters().name(), new ByteArraySerializer(), new ByteArraySerializer(),
-        MAILBOX_DECODE, HEARTBEATS_DECODE);
+        MAILBOX_DECODE, HEARTBEATS_DECODE, GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE);
     return topology;
   }
 

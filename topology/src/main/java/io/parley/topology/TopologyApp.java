@@ -30,6 +30,8 @@ public final class TopologyApp implements AutoCloseable {
     TopicProvisioner.ensure(config.bootstrapServers(), config.topics().topologyTopics(), config.replicationFactor());
     TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
         List.of(config.topics().mailbox().name(), config.topics().heartbeats().name()));
+    TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
+        List.of(config.topics().groupMessages().name(), config.topics().groupMembers().name()));
     TopologyMetrics metrics = new TopologyMetrics(registry);
     streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics), streamsProperties(config));
     streams.setStateListener((now, before) -> {

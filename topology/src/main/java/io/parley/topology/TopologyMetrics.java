@@ -12,6 +12,8 @@ public final class TopologyMetrics {
   private final Counter ignored;
   private final Counter sessionsExpired;
   private final Counter inboxExpired;
+  private final Counter groupRefused;
+  private final Counter groupFanout;
 
   public TopologyMetrics(PrometheusRegistry registry) {
     deadLetters = Counter.builder().name("parley_topology_dead_letters_total")
@@ -28,6 +30,18 @@ public final class TopologyMetrics {
         .help("device sessions turned offline because their gateway's lease ended").register(registry);
     inboxExpired = Counter.builder().name("parley_mailbox_inbox_expired_total")
         .help("inbox entries removed by retention without every device acknowledging them").register(registry);
+    groupRefused = Counter.builder().name("parley_groups_refused_total")
+        .help("group messages refused because the sender is not a member").register(registry);
+    groupFanout = Counter.builder().name("parley_groups_fanout_deliveries_total")
+        .help("group messages put into members' mailboxes").register(registry);
+  }
+
+  public void groupRefused() {
+    groupRefused.inc();
+  }
+
+  public void fannedOut(int recipients) {
+    groupFanout.inc(recipients);
   }
 
   public static TopologyMetrics unregistered() {

@@ -86,6 +86,24 @@ class AvroSerdeTest {
   }
 
   @Test
+  void shouldDecodeMailboxCommandsWrittenBeforeNotifyExisted() throws Exception {
+    Schema v1 = new Schema.Parser().parse(getClass().getResourceAsStream("/avro/history/io.parley.schemas.MailboxCommand.v1.avsc"));
+    Schema ackV1 = v1.getField("command").schema().getTypes().stream().filter(t -> t.getName().equals("Ack")).findFirst().orElseThrow();
+    GenericRecord ack = new GenericData.Record(ackV1);
+    ack.put("device", "phone");
+    ack.put("seq", 4L);
+    ack.put("status", new GenericData.EnumSymbol(ackV1.getField("status").schema(), "READ"));
+    ack.put("at", 9L);
+    GenericRecord command = new GenericData.Record(v1);
+    command.put("command", ack);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(command);
+
+    MailboxCommand decoded = AvroSerde.of(MailboxCommand.class).decode(toArray(bytes));
+
+    assertThat(decoded.getCommand()).isEqualTo(new Ack("phone", 4L, ReceiptStatus.READ, 9L));
+  }
+
+  @Test
   void shouldNotDecodeAnUnknownWriterSchema() throws Exception {
     Schema unknown = SchemaBuilder.record("ChatMessage").namespace("io.parley.schemas").fields()
         .requiredString("id").requiredInt("surprise").endRecord();

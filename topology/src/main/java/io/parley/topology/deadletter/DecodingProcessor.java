@@ -4,6 +4,7 @@ import io.parley.model.Ids;
 import io.parley.schemas.serde.AvroSerde;
 import io.parley.topology.TopologyMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -15,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes raw records of one topic. A record that does not decode, or whose key is not a valid user
- * id, goes unchanged to the dead-letter topic with headers saying where it came from and why, inside
+ * Decodes raw records of one topic. A record that does not decode, or whose key is not a valid id
+ * for the topic, goes unchanged to the dead-letter topic with headers saying where it came from and why, inside
  * the same transaction as everything else: it is skipped, counted, and kept, never a crash.
  */
 public final class DecodingProcessor<V extends SpecificRecord> implements Processor<String, byte[], Object, Object> {
@@ -30,13 +31,20 @@ public final class DecodingProcessor<V extends SpecificRecord> implements Proces
   private final String next;
   private final String deadLetters;
   private final TopologyMetrics metrics;
+  private final Predicate<String> validKey;
   private ProcessorContext<Object, Object> context;
 
+  /** For topics keyed by user id. */
   public DecodingProcessor(AvroSerde<V> serde, String next, String deadLetters, TopologyMetrics metrics) {
+    this(serde, next, deadLetters, metrics, Ids::isUser);
+  }
+
+  public DecodingProcessor(AvroSerde<V> serde, String next, String deadLetters, TopologyMetrics metrics, Predicate<String> validKey) {
     this.serde = serde;
     this.next = next;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
+    this.validKey = validKey;
   }
 
   @Override
@@ -46,8 +54,8 @@ public final class DecodingProcessor<V extends SpecificRecord> implements Proces
 
   @Override
   public void process(Record<String, byte[]> record) {
-    if (!Ids.isUser(record.key())) {
-      deadLetter(record, "key is not a user id");
+    if (!validKey.test(record.key())) {
+      deadLetter(record, "key is not a valid id for this topic");
       return;
     }
     if (record.value() == null) {

@@ -9,6 +9,7 @@ import io.parley.schemas.Envelope;
 import io.parley.schemas.GatewayLease;
 import io.parley.schemas.MailboxCommand;
 import io.parley.schemas.Notice;
+import io.parley.schemas.Notify;
 import io.parley.schemas.Receipt;
 import io.parley.schemas.ReceiptStatus;
 import io.parley.schemas.SessionClosed;
@@ -96,6 +97,8 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       close(user, c, now);
     } else if (command instanceof Sync s) {
       sync(user, s, now);
+    } else if (command instanceof Notify n) {
+      notify(user, n, now);
     } else {
       metrics.ignored("unknown_command");
     }
@@ -201,7 +204,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       if (!session.equals(device.getSession())) {
         // The device connected again (maybe through another gateway): its old socket hears why it goes quiet.
         notice(user, device.getGateway(), new DeliveryTarget(deviceId, device.getSession()), SESSION_REPLACED,
-            "this device connected again elsewhere", now);
+            "this device connected again elsewhere", null, now);
       }
     }
     Devices.goOnline(device, gateway, incarnation, session, now);
@@ -261,6 +264,18 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     }
   }
 
+  /** A notice for one device: sent if it is online, otherwise dropped (it is not a deliverable). */
+  private void notify(String user, Notify notify, long now) {
+    Optional<DeviceState> device = Devices.find(mailbox.devices(user), notify.getDevice());
+    if (device.isEmpty() || !device.get().getOnline()) {
+      metrics.ignored("notice_offline");
+      return;
+    }
+    Notice n = notify.getNotice();
+    notice(user, device.get().getGateway(), new DeliveryTarget(device.get().getDevice(), device.get().getSession()),
+        n.getCode(), n.getMessage(), n.getRef(), now);
+  }
+
   // --- Routing ---
 
   /** Sends the device what it has not been sent, in seq order, while its window has room. */
@@ -296,9 +311,9 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     metrics.routed(targets.size());
   }
 
-  private void notice(String user, String gateway, DeliveryTarget target, String code, String message, long now) {
+  private void notice(String user, String gateway, DeliveryTarget target, String code, String message, String ref, long now) {
     Delivery delivery = Delivery.newBuilder().setUser(user).setTargets(List.of(target)).setSeq(0)
-        .setNotice(new Notice(code, message, null)).build();
+        .setNotice(new Notice(code, message, ref)).build();
     RecordHeaders headers = new RecordHeaders();
     headers.add(GATEWAY_HEADER, gateway.getBytes(StandardCharsets.UTF_8));
     context.forward(new Record<>(user, delivery, now, headers), DELIVERIES);

@@ -53,6 +53,9 @@ public final class MailboxHarness implements AutoCloseable {
   final TestInputTopic<String, io.parley.schemas.Heartbeat> heartbeats;
   public final TestInputTopic<byte[], byte[]> rawHeartbeats;
   public final TestOutputTopic<String, io.parley.schemas.LastSeen> lastSeen;
+  public final TestInputTopic<String, io.parley.schemas.GroupMembers> groupMembers;
+  public final TestInputTopic<String, io.parley.schemas.GroupMessage> groupMessages;
+  public final TestInputTopic<byte[], byte[]> rawGroupMessages;
   private final MailboxSettings settings;
   private final List<String> gatewayIds = new ArrayList<>();
   private int nextMessage;
@@ -76,6 +79,9 @@ public final class MailboxHarness implements AutoCloseable {
     deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     heartbeats = driver.createInputTopic(topics.heartbeats().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.Heartbeat.class));
     rawHeartbeats = driver.createInputTopic(topics.heartbeats().name(), new ByteArraySerializer(), new ByteArraySerializer());
+    groupMembers = driver.createInputTopic(topics.groupMembers().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.GroupMembers.class));
+    groupMessages = driver.createInputTopic(topics.groupMessages().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.GroupMessage.class));
+    rawGroupMessages = driver.createInputTopic(topics.groupMessages().name(), new ByteArraySerializer(), new ByteArraySerializer());
     lastSeen = driver.createOutputTopic(topics.lastSeen().name(), new StringDeserializer(), AvroSerde.of(io.parley.schemas.LastSeen.class));
   }
 
@@ -131,6 +137,16 @@ public final class MailboxHarness implements AutoCloseable {
     mailbox.pipeInput(to, new MailboxCommand(new Deliver(new Envelope(message))));
   }
 
+  public void members(String group, long version, String... members) {
+    groupMembers.pipeInput(group, new io.parley.schemas.GroupMembers(group, version, List.of(members), false));
+  }
+
+  public void sendToGroup(String from, String group, String id, String body) {
+    ChatMessage message = ChatMessage.newBuilder().setId(id).setFrom(from).setFromDevice("phone")
+        .setConversation(Conversations.group(group)).setGroup(group).setBody(body).setSentAt(now()).build();
+    groupMessages.pipeInput(group, new io.parley.schemas.GroupMessage(message));
+  }
+
   public void heartbeat(String user, String device) {
     heartbeats.pipeInput(user, new io.parley.schemas.Heartbeat(user, device, now()));
   }
@@ -145,12 +161,16 @@ public final class MailboxHarness implements AutoCloseable {
         .readValuesToList();
   }
 
+  public List<TestRecord<String, StoredMessage>> history() {
+    return messages.readRecordsToList();
+  }
+
   List<TestRecord<String, Delivery>> deliveryRecords(String gateway) {
     return driver.createOutputTopic(topics.deliveries(gateway).name(), new StringDeserializer(), AvroSerde.of(Delivery.class))
         .readRecordsToList();
   }
 
-  List<Long> inboxSeqs(String user) {
+  public List<Long> inboxSeqs(String user) {
     KeyValueStore<String, InboxEntry> inbox = driver.getKeyValueStore(MailboxStores.INBOX);
     List<Long> seqs = new ArrayList<>();
     try (KeyValueIterator<String, InboxEntry> it = inbox.range(MailboxKeys.seq(user, 0), MailboxKeys.seq(user, Long.MAX_VALUE))) {

@@ -1,0 +1,160 @@
+package io.parley.topology.groups;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parley.schemas.ChatMessage;
+import io.parley.schemas.Delivery;
+import io.parley.schemas.Receipt;
+import io.parley.schemas.ReceiptStatus;
+import io.parley.topology.mailbox.MailboxHarness;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GroupFanoutTest {
+  private static final String GROUP = "gfriends1";
+  private MailboxHarness box;
+
+  @BeforeEach
+  void start() {
+    box = new MailboxHarness(MailboxHarness.defaults());
+    box.members(GROUP, 1, "alice", "bob", "carol");
+    for (String user : List.of("alice", "bob", "carol", "dave")) {
+      box.open(user, "phone", "gw-1", "s-" + user, 0);
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    box.close();
+  }
+
+  private List<Delivery> messagesFor(List<Delivery> out, String user) {
+    return out.stream().filter(d -> d.getUser().equals(user) && d.getEnvelope() != null
+        && d.getEnvelope().getPayload() instanceof ChatMessage).toList();
+  }
+
+  @Test
+  void shouldDeliverAMembersMessageToEveryOtherMemberButTheSender() {
+    box.sendToGroup("alice", GROUP, "m1", "hello all");
+
+    List<Delivery> out = box.deliveries("gw-1");
+    assertThat(messagesFor(out, "bob")).singleElement().satisfies(d -> {
+      assertThat(d.getSeq()).isEqualTo(1L);
+      ChatMessage m = (ChatMessage) d.getEnvelope().getPayload();
+      assertThat(m.getConversation()).isEqualTo("group:" + GROUP);
+      assertThat(m.getGroup()).isEqualTo(GROUP);
+      assertThat(m.getFrom()).isEqualTo("alice");
+    });
+    assertThat(messagesFor(out, "carol")).hasSize(1);
+    assertThat(messagesFor(out, "alice")).isEmpty();
+    assertThat(messagesFor(out, "dave")).isEmpty();
+  }
+
+  @Test
+  void shouldStoreAGroupMessageInHistoryOnce() {
+    box.sendToGroup("alice", GROUP, "m1", "hello all");
+
+    assertThat(box.history()).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("group:" + GROUP));
+  }
+
+  @Test
+  void shouldRefuseANonMembersMessageWithANoticeToTheSendingDevice() {
+    box.sendToGroup("dave", GROUP, "m9", "let me in");
+
+    List<Delivery> out = box.deliveries("gw-1");
+    assertThat(out).singleElement().satisfies(d -> {
+      assertThat(d.getUser()).isEqualTo("dave");
+      assertThat(d.getNotice().getCode()).isEqualTo(GroupFanout.NOT_MEMBER);
+      assertThat(d.getNotice().getRef()).isEqualTo("m9");
+    });
+    assertThat(box.history()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseMessagesToAGroupItHasNeverHeardOf() {
+    box.sendToGroup("alice", "gunknown1", "m2", "anyone?");
+
+    assertThat(box.deliveries("gw-1")).singleElement()
+        .satisfies(d -> assertThat(d.getNotice().getCode()).isEqualTo(GroupFanout.NOT_MEMBER));
+  }
+
+  @Test
+  void shouldSendNothingToAMemberRemovedBeforeTheMessage() {
+    box.members(GROUP, 2, "alice", "carol");
+
+    box.sendToGroup("alice", GROUP, "m3", "bob is gone");
+
+    List<Delivery> out = box.deliveries("gw-1");
+    assertThat(messagesFor(out, "bob")).isEmpty();
+    assertThat(messagesFor(out, "carol")).hasSize(1);
+  }
+
+  @Test
+  void shouldIgnoreAMemberSetOlderThanTheOneItHas() {
+    box.members(GROUP, 3, "alice", "carol");
+    box.members(GROUP, 2, "alice", "bob", "carol"); // a late repeat from the relay
+
+    box.sendToGroup("alice", GROUP, "m4", "still without bob");
+
+    assertThat(messagesFor(box.deliveries("gw-1"), "bob")).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAMemberWhoLeft() {
+    box.members(GROUP, 2, "bob", "carol");
+
+    box.sendToGroup("alice", GROUP, "m5", "am I still here?");
+
+    assertThat(box.deliveries("gw-1")).singleElement()
+        .satisfies(d -> assertThat(d.getNotice().getCode()).isEqualTo(GroupFanout.NOT_MEMBER));
+  }
+
+  @Test
+  void shouldDeliverToAnOfflineMemberWhenItConnects() {
+    box.close("carol", "phone", "s-carol");
+    box.sendToGroup("alice", GROUP, "m6", "for later");
+    box.deliveries("gw-1");
+
+    box.open("carol", "phone", "gw-2", "s-carol-2", 0);
+
+    assertThat(messagesFor(box.deliveries("gw-2"), "carol")).singleElement()
+        .satisfies(d -> assertThat(((ChatMessage) d.getEnvelope().getPayload()).getBody()).isEqualTo("for later"));
+  }
+
+  @Test
+  void shouldSendTheSenderOneReceiptPerMember() {
+    box.sendToGroup("alice", GROUP, "m7", "read me");
+    box.deliveries("gw-1");
+
+    box.ack("bob", "phone", 1, ReceiptStatus.READ);
+    box.ack("carol", "phone", 1, ReceiptStatus.DELIVERED);
+
+    List<Receipt> receipts = box.deliveries("gw-1").stream().filter(d -> d.getUser().equals("alice"))
+        .map(d -> (Receipt) d.getEnvelope().getPayload()).toList();
+    assertThat(receipts).extracting(Receipt::getBy, Receipt::getStatus).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("bob", ReceiptStatus.READ),
+        org.assertj.core.groups.Tuple.tuple("carol", ReceiptStatus.DELIVERED));
+    assertThat(receipts).allSatisfy(r -> assertThat(r.getConversation()).isEqualTo("group:" + GROUP));
+  }
+
+  @Test
+  void shouldDeliverAResentGroupMessageOnce() {
+    box.sendToGroup("alice", GROUP, "m8", "once");
+    box.sendToGroup("alice", GROUP, "m8", "once");
+
+    assertThat(messagesFor(box.deliveries("gw-1"), "bob")).hasSize(1);
+    assertThat(box.history()).hasSize(1);
+  }
+
+  @Test
+  void shouldDeadLetterACorruptGroupMessage() {
+    box.rawGroupMessages.pipeInput(GROUP.getBytes(StandardCharsets.UTF_8), "nope".getBytes(StandardCharsets.UTF_8));
+    box.sendToGroup("alice", GROUP, "m10", "after the garbage");
+
+    assertThat(box.deadLetters.readValuesToList()).hasSize(1);
+    assertThat(messagesFor(box.deliveries("gw-1"), "bob")).hasSize(1);
+  }
+}
