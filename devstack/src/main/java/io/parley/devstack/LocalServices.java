@@ -9,6 +9,7 @@ final class LocalServices {
 
   static List<LocalService> defaults() {
     List<LocalService> services = new ArrayList<>();
+    services.add(new DirectoryLocalService());
     return services;
   }
 }

@@ -25,6 +25,7 @@ class ClientSdkIT {
   @BeforeAll
   static void start() throws Exception {
     it = new StackFixture(1);
+    it.users("sdk-alice", "sdk-bob");
   }
 
   @AfterAll

@@ -29,6 +29,7 @@ class GatewayCrashIT {
   @BeforeAll
   static void start() throws Exception {
     it = new StackFixture(2, Map.of("gateway.sends.per.second", "1000"));
+    it.users("alice", "bob", "carol", "dave");
   }
 
   @AfterAll

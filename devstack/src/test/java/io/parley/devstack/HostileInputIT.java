@@ -50,8 +50,10 @@ class HostileInputIT {
     it.close();
   }
 
-  static String user(String name) {
-    return name + USERS.incrementAndGet();
+  static String user(String name) throws Exception {
+    String id = name + USERS.incrementAndGet();
+    it.users(id);
+    return id;
   }
 
   private static String code(JsonNode error) {

@@ -30,8 +30,10 @@ class MessagingIT {
   }
 
   /** Fresh user ids per test, so tests sharing the stack never see each other's mailboxes. */
-  static String user(String name) {
-    return name + USERS.incrementAndGet();
+  static String user(String name) throws Exception {
+    String id = name + USERS.incrementAndGet();
+    it.users(id);
+    return id;
   }
 
   @Test

@@ -8,13 +8,17 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /** One local stack per test class, on free ports, with short leases so crash tests run in seconds. */
 final class StackFixture implements AutoCloseable {
-  static final Map<String, String> TEST_SETTINGS = Map.of(
-      "mailbox.lease.timeout", "6s",
-      "mailbox.lease.check.interval", "1s",
-      "gateway.lease.interval", "1s",
-      "kafka.partitions.mailbox", "4",
-      "gateway.sends.per.second", "40",
-      "gateway.abuse.errors", "30");
+  static final Map<String, String> TEST_SETTINGS = Map.ofEntries(
+      Map.entry("mailbox.lease.timeout", "6s"),
+      Map.entry("mailbox.lease.check.interval", "1s"),
+      Map.entry("gateway.lease.interval", "1s"),
+      Map.entry("kafka.partitions.mailbox", "4"),
+      Map.entry("gateway.sends.per.second", "40"),
+      Map.entry("gateway.abuse.errors", "30"),
+      Map.entry("directory.jdbc.user", "root"),
+      // Cheap password hashing: the tests sign up many users; production keeps OWASP's cost.
+      Map.entry("directory.password.memory.kib", "1024"),
+      Map.entry("directory.password.iterations", "1"));
 
   final LocalStack stack;
   final WebSocketClient client;
@@ -26,10 +30,23 @@ final class StackFixture implements AutoCloseable {
 
   StackFixture(int gateways, Map<String, String> overrides) throws Exception {
     dataDir = Files.createTempDirectory("parley-it");
-    stack = LocalStack.start(dataDir, ConfigSource.of(TEST_SETTINGS).with(overrides), gateways);
+    stack = LocalStack.start(dataDir, ConfigSource.of(TEST_SETTINGS)
+        .with("directory.jdbc.url", SharedMariaDb.newDatabase()).with(overrides), gateways);
     client = new WebSocketClient();
     client.start();
   }
+
+  /** Signs these users up in the directory (password "correct horse battery"), so messages to them are taken. */
+  void users(String... ids) throws Exception {
+    var directory = stack.service(DirectoryLocalService.class).directory().directory();
+    for (String id : ids) {
+      if (!directory.userExists(id)) {
+        directory.signUp(id, PASSWORD, null);
+      }
+    }
+  }
+
+  static final String PASSWORD = "correct horse battery";
 
   WsClient connect(int gateway, String user, String device) throws Exception {
     return WsClient.connect(client, stack.gateway(gateway).webSocketUri(), stack.tokens().issue(user, device));

@@ -18,7 +18,6 @@ import io.parley.kafka.TopicProvisioner;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -129,9 +128,7 @@ public final class GatewayServer implements AutoCloseable {
     paths.addMapping(PathSpec.from(WS_PATH), new UpgradeRequired());
     paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(registry));
     paths.addMapping(PathSpec.from("/healthz"), new Health());
-    Map<String, Handler> ordered = new LinkedHashMap<>(routes);
-    ordered.forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
-    paths.addMapping(PathSpec.from("/"), new NotFound());
+    paths.addMapping(PathSpec.from("/"), new Routes(routes));
     ws.setHandler(paths);
     root.setHandler(ws);
     server.setHandler(root);
@@ -261,9 +258,27 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
-  private static final class NotFound extends Handler.Abstract.NonBlocking {
+  /**
+   * The services' routes, tried in order: a service answers the paths it knows and declines the
+   * rest, so two services may share a prefix ({@code /v1/users/...}). Nothing matched: 404. The
+   * handlers belong to their services (shared by every gateway of the local stack), not to this server.
+   */
+  private static final class Routes extends Handler.Abstract {
+    private final List<Map.Entry<PathSpec, Handler>> routes;
+
+    Routes(Map<String, Handler> routes) {
+      this.routes = routes.entrySet().stream()
+          .map(e -> Map.entry(PathSpec.from(e.getKey()), e.getValue())).toList();
+    }
+
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      String path = Request.getPathInContext(request);
+      for (Map.Entry<PathSpec, Handler> route : routes) {
+        if (route.getKey().matches(path) && route.getValue().handle(request, response, callback)) {
+          return true;
+        }
+      }
       HttpJson.error(response, callback, HttpError.notFound("no such endpoint"));
       return true;
     }

@@ -3,6 +3,7 @@ package io.parley.gateway.kafka;
 import io.parley.kafka.Topic;
 import io.parley.kafka.Topics;
 import io.parley.schemas.GatewayLease;
+import io.parley.schemas.GroupMessage;
 import io.parley.schemas.Heartbeat;
 import io.parley.schemas.MailboxCommand;
 import java.time.Duration;
@@ -42,6 +43,10 @@ public final class GatewayProducer implements AutoCloseable {
 
   public CompletableFuture<RecordMetadata> mailbox(String user, MailboxCommand command) {
     return send(topics.mailbox(), user, command);
+  }
+
+  public CompletableFuture<RecordMetadata> group(String group, GroupMessage message) {
+    return send(topics.groupMessages(), group, message);
   }
 
   public CompletableFuture<RecordMetadata> heartbeat(Heartbeat heartbeat) {

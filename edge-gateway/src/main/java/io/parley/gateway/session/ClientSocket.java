@@ -13,6 +13,7 @@ import io.parley.schemas.Attachment;
 import io.parley.schemas.ChatMessage;
 import io.parley.schemas.Deliver;
 import io.parley.schemas.Envelope;
+import io.parley.schemas.GroupMessage;
 import io.parley.schemas.Heartbeat;
 import io.parley.schemas.MailboxCommand;
 import io.parley.schemas.ReceiptStatus;
@@ -209,20 +210,21 @@ public final class ClientSocket implements Session.Listener {
       refuse(e);
       return;
     }
-    if (send.toGroup() != null) {
-      refuse(new FrameException(ErrorCode.UNKNOWN_RECIPIENT, "group messaging is not enabled on this gateway", send.id()));
-      return;
-    }
     long at = System.currentTimeMillis();
     List<Attachment> attachments = send.attachments().stream()
         .map(a -> new Attachment(a.asset(), a.mime(), a.size(), a.key(), a.name())).toList();
-    ChatMessage message = ChatMessage.newBuilder()
+    ChatMessage.Builder message = ChatMessage.newBuilder()
         .setId(send.id()).setFrom(user()).setFromDevice(device())
-        .setConversation(Conversations.direct(user(), send.toUser()))
-        .setBody(send.body()).setSentAt(at).setAttachments(attachments)
-        .build();
+        .setBody(send.body()).setSentAt(at).setAttachments(attachments);
     long started = System.nanoTime();
-    CompletableFuture<?> stored = services.producer().mailbox(send.toUser(), new MailboxCommand(new Deliver(new Envelope(message))));
+    CompletableFuture<?> stored;
+    if (send.toGroup() != null) {
+      message.setConversation(Conversations.group(send.toGroup())).setGroup(send.toGroup());
+      stored = services.producer().group(send.toGroup(), new GroupMessage(message.build()));
+    } else {
+      message.setConversation(Conversations.direct(user(), send.toUser()));
+      stored = services.producer().mailbox(send.toUser(), new MailboxCommand(new Deliver(new Envelope(message.build()))));
+    }
     track(stored, send.id()).thenRun(() -> {
       services.metrics().sendAcked(System.nanoTime() - started);
       write(OutboundFrames.sent(send.id(), at), "sent");

@@ -1,0 +1,76 @@
+package io.parley.devstack;
+
+import io.parley.auth.TokenService;
+import io.parley.directory.DirectoryConfig;
+import io.parley.directory.DirectoryService;
+import io.parley.directory.SendChecks;
+import io.parley.directory.http.DirectoryApi;
+import io.parley.directory.local.LocalMariaDb;
+import io.parley.gateway.session.DirectorySendPolicy;
+import io.parley.gateway.session.SendPolicy;
+import io.parley.kafka.Topics;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+
+/**
+ * The directory in the local stack: a real MariaDB server (unless {@code directory.jdbc.url} points
+ * at one), the directory with its outbox relay, its API on the one origin, and its checks on sends.
+ */
+public final class DirectoryLocalService implements LocalService {
+  private LocalMariaDb mariaDb;
+  private DirectoryService directory;
+  private String jdbcUrl;
+
+  @Override
+  public String name() {
+    return "directory";
+  }
+
+  @Override
+  public void start(Context context) throws Exception {
+    var config = context.config();
+    jdbcUrl = config.get("directory.jdbc.url").orElse(null);
+    if (jdbcUrl == null) {
+      mariaDb = LocalMariaDb.start(context.dataDir().resolve("mariadb"));
+      jdbcUrl = mariaDb.database("parley");
+      config = config.with(Map.of("directory.jdbc.url", jdbcUrl, "directory.jdbc.user", "root"));
+    }
+    DirectoryConfig directoryConfig = DirectoryConfig.from(config);
+    TokenService tokens = TokenService.fromSecret(config.required("auth.token.secret"), directoryConfig.tokenTtl());
+    directory = DirectoryService.start(directoryConfig, context.bootstrapServers(), Topics.from(config), tokens,
+        (short) config.integer("kafka.replication.factor", 1));
+  }
+
+  public DirectoryService directory() {
+    return directory;
+  }
+
+  @Override
+  public Map<String, String> settings() {
+    return Map.of("directory.jdbc.url", jdbcUrl);
+  }
+
+  @Override
+  public Map<String, Handler> routes() {
+    Map<String, Handler> routes = new LinkedHashMap<>();
+    DirectoryApi.pathSpecs().forEach(spec -> routes.put(spec, directory.api()));
+    return routes;
+  }
+
+  @Override
+  public List<SendPolicy> sendPolicies() {
+    return List.of(new DirectorySendPolicy(new SendChecks(directory.database().jdbi())));
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (directory != null) {
+      directory.close();
+    }
+    if (mariaDb != null) {
+      mariaDb.close();
+    }
+  }
+}

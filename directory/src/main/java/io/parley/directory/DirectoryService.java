@@ -1,0 +1,57 @@
+package io.parley.directory;
+
+import io.parley.auth.TokenService;
+import io.parley.directory.db.DirectoryDatabase;
+import io.parley.directory.groups.OutboxRelay;
+import io.parley.directory.http.DirectoryApi;
+import io.parley.directory.users.Passwords;
+import io.parley.http.BearerTokens;
+import io.parley.kafka.TopicProvisioner;
+import io.parley.kafka.Topics;
+import java.time.Clock;
+import java.util.List;
+import org.eclipse.jetty.server.Handler;
+
+/** A running directory: its database (migrated), the rules, the HTTP API and the outbox relay. */
+public final class DirectoryService implements AutoCloseable {
+  private final DirectoryDatabase database;
+  private final Directory directory;
+  private final DirectoryApi api;
+  private final OutboxRelay relay;
+
+  private DirectoryService(DirectoryDatabase database, Directory directory, DirectoryApi api, OutboxRelay relay) {
+    this.database = database;
+    this.directory = directory;
+    this.api = api;
+    this.relay = relay;
+  }
+
+  public static DirectoryService start(DirectoryConfig config, String bootstrapServers, Topics topics,
+      TokenService tokens, short replicationFactor) {
+    Passwords passwords = new Passwords(config.passwordMemoryKib(), config.passwordIterations());
+    TopicProvisioner.ensure(bootstrapServers, List.of(topics.groupMembers()), replicationFactor);
+    DirectoryDatabase database = DirectoryDatabase.open(config);
+    Directory directory = new Directory(database.jdbi(), config, passwords, tokens, Clock.systemUTC());
+    OutboxRelay relay = new OutboxRelay(database.jdbi(), bootstrapServers, topics.groupMembers());
+    relay.start(config.relayInterval());
+    return new DirectoryService(database, directory, new DirectoryApi(directory, new BearerTokens(tokens), config), relay);
+  }
+
+  public Directory directory() {
+    return directory;
+  }
+
+  public Handler api() {
+    return api;
+  }
+
+  public DirectoryDatabase database() {
+    return database;
+  }
+
+  @Override
+  public void close() {
+    relay.close();
+    database.close();
+  }
+}

@@ -1,0 +1,55 @@
+package io.parley.directory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.parley.directory.groups.Groups;
+import io.parley.directory.users.Users;
+import io.parley.model.Ids;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The read side a gateway needs before it takes a message: does the recipient exist, is the sender
+ * in the group. Answers are cached briefly (a user who exists stays; membership changes within
+ * seconds); the topology checks group membership again, authoritatively, when it fans out.
+ */
+public final class SendChecks {
+  private final Jdbi jdbi;
+  private final Cache<String, Boolean> knownUsers = Caffeine.newBuilder()
+      .maximumSize(500_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+  private final Cache<String, Boolean> unknownUsers = Caffeine.newBuilder()
+      .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(2)).build();
+  private final Cache<String, Boolean> memberships = Caffeine.newBuilder()
+      .maximumSize(500_000).expireAfterWrite(Duration.ofSeconds(5)).build();
+
+  public SendChecks(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  public boolean userExists(String user) {
+    if (!Ids.isUser(user)) {
+      return false;
+    }
+    if (knownUsers.getIfPresent(user) != null) {
+      return true;
+    }
+    if (unknownUsers.getIfPresent(user) != null) {
+      return false;
+    }
+    boolean exists = jdbi.withExtension(Users.class, u -> u.find(user)).isPresent();
+    (exists ? knownUsers : unknownUsers).put(user, true);
+    return exists;
+  }
+
+  public boolean isMember(String group, String user) {
+    if (!Ids.isGroup(group)) {
+      return false;
+    }
+    return memberships.get(group + '|' + user,
+        k -> jdbi.withExtension(Groups.class, g -> g.member(group, user)).isPresent());
+  }
+
+  public boolean groupExists(String group) {
+    return Ids.isGroup(group) && jdbi.withExtension(Groups.class, g -> g.find(group)).isPresent();
+  }
+}

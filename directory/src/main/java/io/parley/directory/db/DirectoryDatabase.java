@@ -1,0 +1,54 @@
+package io.parley.directory.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.parley.directory.DirectoryConfig;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/** The directory's MySQL: a connection pool, the schema migrated by Flyway at start, and Jdbi over it. */
+public final class DirectoryDatabase implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final Jdbi jdbi;
+
+  private DirectoryDatabase(HikariDataSource pool) {
+    this.pool = pool;
+    this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
+  }
+
+  /** Connects and applies every migration under {@code db/migration} not applied yet. */
+  public static DirectoryDatabase open(DirectoryConfig config) {
+    return open(config, true);
+  }
+
+  /** @param migrate false for readers of a replica (e.g. gateways), which must not change the schema */
+  public static DirectoryDatabase open(DirectoryConfig config, boolean migrate) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.jdbcUrl());
+    hikari.setUsername(config.user());
+    hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setPoolName("parley-directory");
+    hikari.setConnectionTimeout(10_000);
+    HikariDataSource pool = new HikariDataSource(hikari);
+    try {
+      if (migrate) {
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+      }
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new DirectoryDatabase(pool);
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
