@@ -1,6 +1,7 @@
 package io.parley.devstack;
 
 import io.parley.auth.TokenService;
+import io.parley.client.Accounts;
 import io.parley.client.cli.Chat;
 import io.parley.config.ConfigSource;
 import io.parley.model.Ids;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /** The {@code parley} command: run the local stack, and talk to it. */
 @Command(name = "parley", mixinStandardHelpOptions = true, subcommands = {
-    ParleyCli.Up.class, ParleyCli.Token.class, ParleyCli.ChatAs.class},
+    ParleyCli.Up.class, ParleyCli.SignUp.class, ParleyCli.ChatAs.class, ParleyCli.Token.class},
     description = "Parley, a messaging backend on Apache Kafka.")
 public final class ParleyCli {
   static final String STACK_FILE = "stack.properties";
@@ -78,8 +79,8 @@ public final class ParleyCli {
       System.out.println("  Metrics     " + http.resolve("/metrics"));
       System.out.println("  Kafka       " + stack.bootstrapServers());
       System.out.println();
+      System.out.println("  Sign up:                 ./parley signup alice   (and bob)");
       System.out.println("  Chat in two terminals:   ./parley chat alice     ./parley chat bob");
-      System.out.println("  A token (dev only):      ./parley token alice phone");
       System.out.println("  Stop with Ctrl-C.");
       CountDownLatch stopped = new CountDownLatch(1);
       LocalStack running = stack;
@@ -120,7 +121,36 @@ public final class ParleyCli {
     }
   }
 
-  @Command(name = "chat", description = "Chat as a user from this terminal (DEV ONLY: signs its own token with the local stack's secret).")
+  @Command(name = "signup", description = "Create an account on the running stack.")
+  static final class SignUp implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = ".parley")
+    Path dataDir;
+
+    @Option(names = "--server", description = "the stack's HTTP address (default: the running local stack's)")
+    URI server;
+
+    @Option(names = "--name", description = "display name (default: the username)")
+    String displayName;
+
+    @Parameters(index = "0", description = "username: 2-32 of a-z 0-9 . _ -")
+    String user;
+
+    @Override
+    public Integer call() throws Exception {
+      Accounts accounts = new Accounts(serverOf(server, dataDir));
+      String password = password("choose a password (at least 10 characters): ");
+      try {
+        accounts.signUp(user, password, displayName == null ? user : displayName);
+      } catch (Accounts.Refused e) {
+        System.err.println("sign-up refused: " + e.getMessage());
+        return 1;
+      }
+      System.out.println("welcome, " + user + ". Chat with: ./parley chat " + user);
+      return 0;
+    }
+  }
+
+  @Command(name = "chat", description = "Sign in as a user and chat from this terminal.")
   static final class ChatAs implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".parley")
     Path dataDir;
@@ -131,16 +161,39 @@ public final class ParleyCli {
     @Option(names = "--device", defaultValue = "cli", description = "device id (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Parameters(index = "0", description = "user id: 2-32 of a-z 0-9 . _ -")
+    @Parameters(index = "0", description = "username")
     String user;
 
     @Override
     public Integer call() throws Exception {
-      URI target = server != null ? server : URI.create(StackFiles.read(dataDir.resolve(STACK_FILE)).getProperty("server", "http://127.0.0.1:8080"));
-      String token = devToken(dataDir, user, device);
+      URI target = serverOf(server, dataDir);
+      String token;
+      try {
+        token = new Accounts(target).signIn(user, password("password for " + user + ": "), device);
+      } catch (Accounts.Refused e) {
+        System.err.println("sign-in refused: " + e.getMessage());
+        return 1;
+      }
       Chat.run(target, token, user, dataDir.resolve("clients").resolve(user + "-" + device + ".db"));
       return 0;
     }
+  }
+
+  static URI serverOf(URI given, Path dataDir) throws Exception {
+    return given != null ? given
+        : URI.create(StackFiles.read(dataDir.resolve(STACK_FILE)).getProperty("server", "http://127.0.0.1:8080"));
+  }
+
+  /** From the terminal without echo, or from PARLEY_PASSWORD when there is no terminal (scripts). */
+  static String password(String prompt) {
+    String fromEnv = System.getenv("PARLEY_PASSWORD");
+    if (fromEnv != null) {
+      return fromEnv;
+    }
+    if (System.console() == null) {
+      throw new IllegalStateException("no terminal to ask for a password: set PARLEY_PASSWORD");
+    }
+    return new String(System.console().readPassword(prompt));
   }
 
   static String devToken(Path dataDir, String user, String device) throws Exception {

@@ -45,6 +45,10 @@ public final class DirectoryService implements AutoCloseable {
     return api;
   }
 
+  public OutboxRelay relay() {
+    return relay;
+  }
+
   public DirectoryDatabase database() {
     return database;
   }

@@ -75,6 +75,9 @@ public final class TopologyApp implements AutoCloseable {
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheBytes());
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) config.producerLinger().toMillis());
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // With transactions v2 a produce racing the previous commit's markers is answered
+    // CONCURRENT_TRANSACTIONS and retried after this backoff (default 100 ms): keep it short.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
     // Read-committed fetches are not woken when a transaction commits, only by new bytes or this
     // timeout; the mailbox reads its own receipts transactionally, so a short wait is a short hop.
