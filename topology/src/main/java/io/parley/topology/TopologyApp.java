@@ -2,6 +2,8 @@ package io.parley.topology;
 
 import io.parley.config.ConfigSource;
 import io.parley.kafka.TopicProvisioner;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +21,10 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running topology instance: ensures its topics, starts Kafka Streams, and stops it cleanly. */
+/**
+ * A running topology instance: ensures its topics, starts Kafka Streams, and stops it cleanly. Run
+ * alone ({@code TopologyApp [parley.properties]}) it serves its metrics on {@code topology.metrics.port}.
+ */
 public final class TopologyApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopologyApp.class);
 
@@ -101,8 +106,14 @@ public final class TopologyApp implements AutoCloseable {
     Optional<Path> file = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
     TopologyConfig config = TopologyConfig.from(ConfigSource.load(file));
     PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+    JvmMetrics.builder().register(registry);
     TopologyApp app = start(config, registry);
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "topology-shutdown"));
+    ConfigSource settings = ConfigSource.load(file);
+    HTTPServer metrics = HTTPServer.builder().port(settings.integer("topology.metrics.port", 9400)).registry(registry).buildAndStart();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      app.close();
+      metrics.close();
+    }, "topology-shutdown"));
     app.awaitRunning(Duration.ofMinutes(5));
     log.info("topology {} running against {}", config.applicationId(), config.bootstrapServers());
     Thread.currentThread().join();
