@@ -1,6 +1,7 @@
 package io.parley.gateway;
 
 import io.parley.config.ConfigSource;
+import io.parley.kafka.KafkaMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ public final class GatewayMain {
     PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
     JvmMetrics.builder().register(registry);
     GatewayServer gateway = GatewayServer.start(config, registry);
+    registry.register(new KafkaMetrics("gateway", gateway::producerMetrics));
     Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));
     Thread.currentThread().join();
   }

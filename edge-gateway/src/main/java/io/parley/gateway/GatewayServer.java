@@ -187,6 +187,11 @@ public final class GatewayServer implements AutoCloseable {
     return config.gatewayId();
   }
 
+  /** The Kafka producer's own metrics (for a process running one gateway; see GatewayMain). */
+  public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> producerMetrics() {
+    return producer.metrics();
+  }
+
   public int connections() {
     return connections.size();
   }

@@ -1,6 +1,7 @@
 package io.parley.topology;
 
 import io.parley.config.ConfigSource;
+import io.parley.kafka.KafkaMetrics;
 import io.parley.kafka.TopicProvisioner;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -39,6 +40,7 @@ public final class TopologyApp implements AutoCloseable {
         List.of(config.topics().groupMessages().name(), config.topics().groupMembers().name()));
     TopologyMetrics metrics = new TopologyMetrics(registry);
     streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics), streamsProperties(config));
+    registry.register(new KafkaMetrics("topology", streams::metrics));
     streams.setStateListener((now, before) -> {
       log.info("topology {} -> {}", before, now);
       if (now == KafkaStreams.State.RUNNING) {

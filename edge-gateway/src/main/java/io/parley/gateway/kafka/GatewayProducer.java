@@ -82,6 +82,10 @@ public final class GatewayProducer implements AutoCloseable {
     return done;
   }
 
+  public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+    return producer.metrics();
+  }
+
   public void flush() {
     producer.flush();
   }
