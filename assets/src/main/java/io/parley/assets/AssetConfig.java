@@ -75,8 +75,9 @@ public record AssetConfig(
     if (urlTtl.compareTo(Duration.ofSeconds(1)) < 0 || urlTtl.compareTo(MAX_URL_TTL) > 0) {
       throw new IllegalArgumentException("assets.url.ttl must be between 1s and 7d, was " + urlTtl);
     }
-    if (abandonedUploadAge.isNegative()) {
-      throw new IllegalArgumentException("assets.abandoned.upload.age must not be negative");
+    if (abandonedUploadAge.compareTo(Duration.ofMinutes(1)) < 0) {
+      // A slow phone may take many minutes over a large upload; the sweeper must not abort it.
+      throw new IllegalArgumentException("assets.abandoned.upload.age must be at least 1m, was " + abandonedUploadAge);
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("assets.port must be 0..65535, was " + port);

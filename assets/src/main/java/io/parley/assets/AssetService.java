@@ -7,6 +7,7 @@ import io.parley.auth.TokenService;
 import io.parley.http.BearerTokens;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,9 +89,12 @@ public final class AssetService implements AutoCloseable {
     return config;
   }
 
-  /** Aborts multipart uploads older than {@code assets.abandoned.upload.age}; returns how many. */
-  public int sweepAbandonedUploads() throws AssetsUnavailableException {
-    int aborted = store.abortAbandonedUploads(config.abandonedUploadAge());
+  /**
+   * Aborts the multipart uploads started before {@code startedBefore}; returns how many. The sweeper
+   * calls it hourly with now minus {@code assets.abandoned.upload.age}.
+   */
+  public int sweepAbandonedUploads(Instant startedBefore) throws AssetsUnavailableException {
+    int aborted = store.abortUploadsStartedBefore(startedBefore);
     metrics.swept(aborted);
     if (aborted > 0) {
       log.info("aborted {} abandoned multipart uploads", aborted);
@@ -100,7 +104,7 @@ public final class AssetService implements AutoCloseable {
 
   private void sweep() {
     try {
-      sweepAbandonedUploads();
+      sweepAbandonedUploads(Instant.now().minus(config.abandonedUploadAge()));
     } catch (AssetsUnavailableException e) {
       log.warn("sweeping abandoned uploads failed; next try in {} min: {}", SWEEP_EVERY_MINUTES, e.getMessage());
     } catch (RuntimeException e) {

@@ -71,6 +71,7 @@ class AssetConfigTest {
     assertRefused("assets.url.ttl", "8d");
     assertRefused("assets.url.ttl", "500ms");
     assertRefused("assets.max.concurrent.uploads", "0");
+    assertRefused("assets.abandoned.upload.age", "30s");
     assertRefused("assets.s3.access.key", "only-half-the-credentials");
   }
 

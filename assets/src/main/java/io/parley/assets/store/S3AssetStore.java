@@ -177,15 +177,14 @@ public final class S3AssetStore implements ObjectSink, AutoCloseable {
   }
 
   /**
-   * Aborts multipart uploads started more than {@code olderThan} ago: the leftovers of uploads whose
-   * abort could not reach S3. Their parts were never visible as an object, but they cost storage.
+   * Aborts the multipart uploads started before {@code cutoff}: the leftovers of uploads whose abort
+   * could not reach S3. Their parts were never visible as an object, but they cost storage.
    */
-  public int abortAbandonedUploads(Duration olderThan) throws AssetsUnavailableException {
-    Instant cutoff = Instant.now().minus(olderThan);
+  public int abortUploadsStartedBefore(Instant cutoff) throws AssetsUnavailableException {
     int aborted = 0;
     try {
       for (MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads()) {
-        if (upload.initiated() == null || !upload.initiated().isAfter(cutoff)) {
+        if (upload.initiated() == null || upload.initiated().isBefore(cutoff)) {
           s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
           aborted++;
         }
