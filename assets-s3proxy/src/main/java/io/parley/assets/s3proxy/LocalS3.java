@@ -1,8 +1,5 @@
 package io.parley.assets.s3proxy;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +44,6 @@ public final class LocalS3 implements AutoCloseable {
    */
   public static LocalS3 start(Path dataDir, int port) throws Exception {
     Files.createDirectories(dataDir);
-    int chosen = port == 0 ? freePort() : port;
     Properties props = new Properties();
     props.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
     BlobStoreContext blobs = ContextBuilder.newBuilder("filesystem-nio2")
@@ -56,7 +52,7 @@ public final class LocalS3 implements AutoCloseable {
         .build(BlobStoreContext.class);
     S3Proxy proxy = S3Proxy.builder()
         .blobStore(blobs.getBlobStore())
-        .endpoint(URI.create("http://127.0.0.1:" + chosen))
+        .endpoint(URI.create("http://127.0.0.1:" + port))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
         .jettyMaxThreads(32)
         .build();
@@ -74,8 +70,9 @@ public final class LocalS3 implements AutoCloseable {
       blobs.close();
       throw e;
     }
-    log.info("local S3 serving {} on http://127.0.0.1:{}", dataDir, chosen);
-    return new LocalS3(proxy, blobs, dataDir, chosen);
+    int bound = proxy.getPort();
+    log.info("local S3 serving {} on http://127.0.0.1:{}", dataDir, bound);
+    return new LocalS3(proxy, blobs, dataDir, bound);
   }
 
   public URI endpoint() {
@@ -112,14 +109,6 @@ public final class LocalS3 implements AutoCloseable {
       proxy.stop();
     } catch (Exception e) {
       log.warn("s3proxy did not stop cleanly: {}", e.toString());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress("127.0.0.1", 0));
-      return socket.getLocalPort();
     }
   }
 }
