@@ -84,6 +84,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--no-report", description = "write nothing into docs/")
   boolean noReport;
 
+  @Option(names = "--no-baseline", description = "skip Kafka's baseline (tuning runs; the report then has no ratios)")
+  boolean noBaseline;
+
   @Option(names = "--work-dir", defaultValue = "bench/target/bench-run", description = "broker data and logs (default: ${DEFAULT-VALUE})")
   Path workDir;
 
@@ -112,7 +115,7 @@ public final class BenchMain implements Callable<Integer> {
     settings.keySet().removeIf(k -> !k.contains(".")); // stray PARLEY_X variables are not settings
     settings.putAll(set);
     BenchRun.Options options = new BenchRun.Options(chosen, plan(smoke ? BenchPlan.smoke() : BenchPlan.full()), settings,
-        workDir, reportFile, chartFile, command(), note);
+        workDir, reportFile, chartFile, command(), note, noBaseline);
     BenchResults results = BenchRun.run(options);
     if (results.failure() != null) {
       System.err.println("BENCHMARK FAILED: " + results.failure());

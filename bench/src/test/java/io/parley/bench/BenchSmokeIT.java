@@ -28,7 +28,7 @@ class BenchSmokeIT {
     Path report = dir.resolve("benchmarks.md");
     Files.writeString(report, "# Benchmarks\n\nHand-written notes that a run must keep.\n");
     BenchRun.Options options = new BenchRun.Options(Scenario.SMOKE, BenchPlan.smoke(), Map.of(), dir.resolve("run"),
-        report, dir.resolve("latency.png"), "smoke test", null);
+        report, dir.resolve("latency.png"), "smoke test", null, false);
 
     BenchResults results = BenchRun.run(options);
 

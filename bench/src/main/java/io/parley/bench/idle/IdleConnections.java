@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdleConnections implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IdleConnections.class);
-  /** Sockets per source address: below the ~28k ephemeral ports Linux gives one address by default. */
-  public static final int PER_SOURCE_ADDRESS = 20_000;
+  /** Sockets per source address: well below the ~28k ephemeral ports Linux gives one address by default. */
+  public static final int PER_SOURCE_ADDRESS = 10_000;
   /** File descriptors left for everything else a process holds (Kafka clients, jars, logs). */
   private static final long FD_MARGIN = 400;
   private static final Pattern CONNECTIONS = Pattern.compile("\"connections\"\\s*:\\s*(\\d+)");
@@ -122,7 +122,8 @@ public final class IdleConnections implements AutoCloseable {
       props.store(out, "the idle-connection benchmark's gateway");
     }
     // A fixed, pre-touched heap: resident-set growth is then what sockets cost outside the heap.
-    long heapMb = 512 + (long) Math.min(highest, 120_000) * 24 / 1024;
+    long fits = ProcessMemory.openFileLimit(ProcessHandle.current().pid()) - 1_000;
+    long heapMb = 512 + Math.min(highest, fits) * 24 / 1024;
     jvm = List.of("-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC");
     gateway = JavaFork.start("idle-gateway", logDir, jvm, "io.parley.gateway.GatewayMain", List.of(file.toString()));
     uri = URI.create("ws://127.0.0.1:" + port + "/v1/ws");

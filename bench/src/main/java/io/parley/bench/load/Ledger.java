@@ -147,7 +147,8 @@ final class Ledger {
     return open;
   }
 
-  StepResult result(double offeredRate, double measureSeconds, long drainMillis, int disconnects) {
+  StepResult result(double offeredRate, double measureSeconds, long drainMillis, int disconnects, Map<String, Long> cpuFrom,
+      Map<String, Long> cpuTo) {
     int count = sent;
     int lost = 0;
     int unanswered = 0;
@@ -180,7 +181,7 @@ final class Ledger {
     return new StepResult(step, offeredRate, count, deliveredCount, measureSeconds > 0 ? deliveredInWindow.sum() / measureSeconds : 0,
         copy(deliveryMicros), copy(storedMicros), copy(receiptMicros),
         lost, unanswered, duplicated, refusedCount, missingReceipts, redeliveries.sum(), orderViolations.sum(),
-        sendFailures.sum(), disconnects, errorCounts, drainMillis);
+        sendFailures.sum(), disconnects, errorCounts, drainMillis, CpuMeter.perMessage(cpuFrom, cpuTo, deliveredInWindow.sum()));
   }
 
   private static Histogram copy(ConcurrentHistogram h) {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,7 @@ public final class LoadGenerator implements AutoCloseable {
   private final WebSocketClient client;
   private final List<BenchSocket> sockets = new ArrayList<>();
   private final AtomicInteger disconnects = new AtomicInteger();
+  private final CpuMeter cpu = new CpuMeter();
   private volatile Ledger ledger = new Ledger(0, 0, 1, 0, 0);
   private int steps;
 
@@ -108,8 +110,12 @@ public final class LoadGenerator implements AutoCloseable {
     ledger = current;
     int disconnectsBefore = disconnects.get();
     double periodNanos = 1e9 / rate;
+    Map<String, Long> cpuFrom = null;
     for (int n = 0; n < count; n++) {
       long intended = start + (long) (n * periodNanos);
+      if (cpuFrom == null && intended >= windowFrom) {
+        cpuFrom = cpu.snapshot();
+      }
       long wait = intended - System.nanoTime();
       if (wait > 20_000) {
         LockSupport.parkNanos(wait);
@@ -118,13 +124,14 @@ public final class LoadGenerator implements AutoCloseable {
       String frame = Frames.send(MessageIds.of(step, n), workload.recipient(n), MessageIds.body(intended, bodyBytes));
       sockets.get(workload.sender(n)).send(frame, current);
     }
+    Map<String, Long> cpuTo = measure.isZero() ? null : cpu.snapshot();
     long drainStart = System.nanoTime();
     long deadline = drainStart + drainTimeout.toNanos();
     while (current.outstanding() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     long drainMillis = (System.nanoTime() - drainStart) / 1_000_000;
-    return current.result(rate, measure.toNanos() / 1e9, drainMillis, disconnects.get() - disconnectsBefore);
+    return current.result(rate, measure.toNanos() / 1e9, drainMillis, disconnects.get() - disconnectsBefore, cpuFrom, cpuTo);
   }
 
   public int users() {

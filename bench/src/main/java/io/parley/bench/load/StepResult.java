@@ -14,6 +14,8 @@ import org.HdrHistogram.Histogram;
  * @param redeliveries frames whose seq the socket had already seen (allowed by the protocol; none
  *     are expected when no socket reconnects)
  * @param orderViolations deliverables arriving out of seq order, or a pair's messages out of send order
+ * @param cpuMsByPart this JVM's CPU milliseconds per message delivered in the measurement window,
+ *     by part (see {@link CpuMeter}); empty when nothing was measured
  */
 public record StepResult(
     int step,
@@ -34,7 +36,8 @@ public record StepResult(
     long sendFailures,
     int disconnects,
     Map<String, Long> errors,
-    long drainMillis) {
+    long drainMillis,
+    Map<String, Double> cpuMsByPart) {
 
   /** A step that lost, duplicated or reordered anything, or dropped a socket, makes the benchmark fail. */
   public boolean intact() {
@@ -44,6 +47,11 @@ public record StepResult(
 
   public long errorCount() {
     return errors.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** All of this JVM's CPU milliseconds per delivered message, or NaN. */
+  public double cpuMsPerMessage() {
+    return cpuMsByPart.getOrDefault(CpuMeter.TOTAL, Double.NaN);
   }
 
   /** Delivery latency percentile in milliseconds. */

@@ -197,16 +197,31 @@ public final class Report {
     if (r.alosLatency() != null) {
       stepRow(r.alosLatency(), "at_least_once");
     }
+    line();
+    line("Where the CPU went (this JVM's CPU ms per delivered message, by thread; the whole machine has "
+        + r.machine().cores() + " × 1,000 ms per second):");
+    line();
+    line("| part | exactly_once_v2 |" + (r.alosLatency() != null ? " at_least_once |" : ""));
+    line("|---|---|" + (r.alosLatency() != null ? "---|" : ""));
+    for (String part : r.eosLatency().cpuMsByPart().keySet()) {
+      Double alos = r.alosLatency() != null ? r.alosLatency().cpuMsByPart().get(part) : null;
+      line("| " + part + " | " + cpu(r.eosLatency().cpuMsByPart().get(part)) + " |"
+          + (r.alosLatency() != null ? " " + cpu(alos) + " |" : ""));
+    }
+  }
+
+  static String cpu(Double ms) {
+    return ms == null || ms.isNaN() ? "–" : String.format(Locale.ROOT, "%.2f", ms);
   }
 
   private void stepHeader() {
-    line("| offered/s | delivered/s | p50 | p90 | p99 | p99.9 | max | `sent` p99 | receipt p99 | messages | errors | lost · dup · reordered | drain | |");
-    line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    line("| offered/s | delivered/s | p50 | p90 | p99 | p99.9 | max | `sent` p99 | receipt p99 | CPU ms/msg | messages | errors | lost · dup · reordered | drain | |");
+    line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   }
 
   private void stepRow(StepResult s, String verdict) {
     row(rate(s.offeredRate()), rate(s.deliveredPerSecond()), ms(s.deliveryMs(50)), ms(s.deliveryMs(90)), ms(s.deliveryMs(99)),
-        ms(s.deliveryMs(99.9)), ms(s.deliveryMs(100)), ms(s.storedMs(99)), ms(s.receiptMs(99)), count(s.sent()),
+        ms(s.deliveryMs(99.9)), ms(s.deliveryMs(100)), ms(s.storedMs(99)), ms(s.receiptMs(99)), cpu(s.cpuMsPerMessage()), count(s.sent()),
         s.errorCount() == 0 ? "0" : s.errors().toString(),
         (s.lost() + s.unanswered()) + " · " + s.duplicated() + " · " + s.orderViolations(),
         String.format(Locale.ROOT, "%.1f s", s.drainMillis() / 1000.0), verdict);

@@ -87,9 +87,9 @@ public final class RateSearch {
     StepResult step = generator.run(rate, plan.warmup(), plan.measure(), plan.drainTimeout());
     steps.add(step);
     boolean ok = passes(step, plan.p99LimitMs());
-    log.info("{} {} msg/s: delivered {}/s, p50 {} ms, p99 {} ms, p99.9 {} ms, errors {}, drained in {} ms -> {}",
+    log.info("{} {} msg/s: delivered {}/s, p50 {} ms, p99 {} ms, p99.9 {} ms, errors {}, drained in {} ms, cpu ms/msg {} -> {}",
         label, Math.round(rate), Math.round(step.deliveredPerSecond()), step.deliveryMs(50), step.deliveryMs(99),
-        step.deliveryMs(99.9), step.errors(), step.drainMillis(), ok ? "pass" : "fail");
+        step.deliveryMs(99.9), step.errors(), step.drainMillis(), step.cpuMsPerMessage(), ok ? "pass" : "fail");
     if (!step.intact()) {
       throw new BenchFailure(label + " at " + Math.round(rate) + " msg/s: " + step.faults(), steps);
     }
