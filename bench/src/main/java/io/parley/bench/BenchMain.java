@@ -32,7 +32,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--body-bytes", description = "message body size (default 100)")
   Integer bodyBytes;
 
-  @Option(names = "--start-rate", description = "first offered rate of the search, msg/s (default 500)")
+  @Option(names = "--start-rate", description = "first offered rate of the search, msg/s (default 100)")
   Double startRate;
 
   @Option(names = "--growth", description = "rate factor between search steps (default 1.5)")

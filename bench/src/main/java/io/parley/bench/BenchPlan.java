@@ -24,7 +24,7 @@ public record BenchPlan(
   /** The full run whose figures go into docs/benchmarks.md. */
   public static BenchPlan full() {
     return new BenchPlan(200, 100,
-        new RateSearch.Plan(500, 1.5, 12, 1, Duration.ofSeconds(5), Duration.ofSeconds(10), 500),
+        new RateSearch.Plan(100, 1.5, 12, 1, Duration.ofSeconds(5), Duration.ofSeconds(10), 500),
         Duration.ofSeconds(30), 0, 2_000_000, 10_000, List.of(10_000, 50_000, 100_000));
   }
 

@@ -14,6 +14,7 @@ import io.parley.bench.report.Report;
 import io.parley.bench.scenario.BenchFailure;
 import io.parley.bench.scenario.RateSearch;
 import io.parley.bench.stack.BenchSettings;
+import io.parley.bench.stack.KafkaFootprint;
 import io.parley.bench.stack.ParleyUnderTest;
 import io.parley.config.ConfigSource;
 import io.parley.devstack.EmbeddedKafka;
@@ -60,6 +61,8 @@ public final class BenchRun {
   private RateSearch.Result alos;
   private StepResult alosLatency;
   private IdleResult idle;
+  private KafkaFootprint eosFootprint;
+  private KafkaFootprint alosFootprint;
 
   private BenchRun(Options options) {
     this.options = options;
@@ -88,7 +91,9 @@ public final class BenchRun {
           log.info("baseline: {}", baseline);
         }
         if (scenario.exactlyOnce) {
-          measureParley(bootstrap, EXACTLY_ONCE, options.plan().latencyRate());
+          // throughput and latency measure whichever guarantee the settings name (exactly_once_v2 by default)
+          String guarantee = scenario.atLeastOnce ? EXACTLY_ONCE : settings.string("topology.processing.guarantee", EXACTLY_ONCE);
+          measureParley(bootstrap, guarantee, options.plan().latencyRate());
         }
         if (scenario.atLeastOnce) {
           measureParley(bootstrap, AT_LEAST_ONCE, eosLatency != null ? eosLatency.offeredRate() : options.plan().latencyRate());
@@ -103,7 +108,7 @@ public final class BenchRun {
     }
     BenchResults results = new BenchResults(options.command(), scenario.cliName(), started, Instant.now(), machine,
         Machine.currentLoadAverage(), options.note(), reportedSettings(), options.plan().summary(), baseline, eos, eosLatency,
-        alos, alosLatency, idle, failure);
+        alos, alosLatency, idle, eosFootprint, alosFootprint, failure);
     write(results);
     return results;
   }
@@ -133,9 +138,16 @@ public final class BenchRun {
         log.info("{}: latency run at {} msg/s", guarantee, Math.round(rate));
         StepResult latency = generator.run(rate, plan.search().warmup(), plan.latencyMeasure(), plan.drainTimeout());
         log.info("{}: p50 {} ms, p99 {} ms, p99.9 {} ms, cpu ms/msg {}", guarantee, latency.deliveryMs(50), latency.deliveryMs(99),
-            latency.deliveryMs(99.9), latency.cpuMsPerMessage());
+            latency.deliveryMs(99.9), latency.cpuMsByPart());
         record(guarantee, search, latency);
         requireIntact(guarantee + " latency run", latency);
+      }
+      KafkaFootprint footprint = new KafkaFootprint(guarantee, generator.sentTotal(), parley.offsetsWritten());
+      log.info("{}: {} Kafka offsets per message {}", guarantee, footprint.perMessage(), footprint.offsets());
+      if (guarantee.equals(EXACTLY_ONCE)) {
+        eosFootprint = footprint;
+      } else {
+        alosFootprint = footprint;
       }
     } catch (BenchFailure e) {
       if (eos == null && guarantee.equals(EXACTLY_ONCE) || alos == null && guarantee.equals(AT_LEAST_ONCE)) {

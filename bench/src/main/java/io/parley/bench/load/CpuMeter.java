@@ -16,7 +16,7 @@ public final class CpuMeter {
   public static final String GATEWAY = "gateway";
   public static final String BROKER = "broker";
   public static final String LOAD = "load generator";
-  public static final String JVM = "GC, JIT, other";
+  public static final String JVM = "GC, JIT, RocksDB native threads, other";
   public static final String TOTAL = "total";
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -36,6 +36,7 @@ public final class LoadGenerator implements AutoCloseable {
   private final CpuMeter cpu = new CpuMeter();
   private volatile Ledger ledger = new Ledger(0, 0, 1, 0, 0);
   private int steps;
+  private long sentTotal;
 
   private LoadGenerator(Workload workload, int bodyBytes) throws Exception {
     this.workload = workload;
@@ -131,7 +132,13 @@ public final class LoadGenerator implements AutoCloseable {
       Thread.sleep(50);
     }
     long drainMillis = (System.nanoTime() - drainStart) / 1_000_000;
+    sentTotal += current.sent();
     return current.result(rate, measure.toNanos() / 1e9, drainMillis, disconnects.get() - disconnectsBefore, cpuFrom, cpuTo);
+  }
+
+  /** Messages sent over all steps so far, warm-up included. */
+  public long sentTotal() {
+    return sentTotal;
   }
 
   public int users() {

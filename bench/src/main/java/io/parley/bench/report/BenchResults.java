@@ -4,6 +4,7 @@ import io.parley.bench.baseline.BaselineResult;
 import io.parley.bench.idle.IdleResult;
 import io.parley.bench.load.StepResult;
 import io.parley.bench.scenario.RateSearch;
+import io.parley.bench.stack.KafkaFootprint;
 import java.time.Instant;
 import java.util.Map;
 
@@ -29,4 +30,6 @@ public record BenchResults(
     RateSearch.Result alos,
     StepResult alosLatency,
     IdleResult idle,
+    KafkaFootprint eosFootprint,
+    KafkaFootprint alosFootprint,
     String failure) {}

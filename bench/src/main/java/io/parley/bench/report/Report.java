@@ -5,6 +5,7 @@ import io.parley.bench.baseline.KafkaBaseline;
 import io.parley.bench.idle.IdleResult;
 import io.parley.bench.load.StepResult;
 import io.parley.bench.scenario.RateSearch;
+import io.parley.bench.stack.KafkaFootprint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,6 +85,7 @@ public final class Report {
     if (r.alos() != null) {
       search(r.alos());
     }
+    footprint(r);
     idle(r.idle());
     line();
     line(END);
@@ -227,6 +229,31 @@ public final class Report {
         String.format(Locale.ROOT, "%.1f s", s.drainMillis() / 1000.0), verdict);
   }
 
+  private void footprint(BenchResults r) {
+    KafkaFootprint eosF = r.eosFootprint();
+    KafkaFootprint alosF = r.alosFootprint();
+    KafkaFootprint any = eosF != null ? eosF : alosF;
+    if (any == null) {
+      return;
+    }
+    heading("Kafka offsets written per 1:1 message");
+    line("Every record and transaction marker each Parley instance put on the broker, over every message it carried "
+        + "(warm-up included), against the baseline's one record per message.");
+    line();
+    line("| topic |" + (eosF != null ? " exactly_once_v2 |" : "") + (alosF != null ? " at_least_once |" : ""));
+    line("|---|" + (eosF != null ? "---|" : "") + (alosF != null ? "---|" : ""));
+    java.util.Set<String> topics = new java.util.TreeSet<>(any.offsets().keySet());
+    if (eosF != null && alosF != null) {
+      topics.addAll(alosF.offsets().keySet());
+    }
+    for (String topic : topics) {
+      line("| " + topic + " |" + (eosF != null ? " " + cpu(eosF.perMessage(topic)) + " |" : "")
+          + (alosF != null ? " " + cpu(alosF.perMessage(topic)) + " |" : ""));
+    }
+    line("| **total** |" + (eosF != null ? " **" + cpu(eosF.perMessage()) + "** |" : "")
+        + (alosF != null ? " **" + cpu(alosF.perMessage()) + "** |" : ""));
+  }
+
   private void idle(IdleResult idle) {
     if (idle == null) {
       return;
@@ -256,6 +283,9 @@ public final class Report {
   // --- formatting ---
 
   private static String atLeast(double ratio, double min) {
+    if (ratio <= 0) {
+      return "**missed** (no step passed)";
+    }
     return ratio >= min
         ? "**met** (" + String.format(Locale.ROOT, "%.1f×", ratio / min) + " the target)"
         : "**missed** (needs " + String.format(Locale.ROOT, "%.1f×", min / Math.max(ratio, 1e-9)) + ")";

@@ -25,9 +25,12 @@ public final class RateSearch {
 
   public record Plan(double startRate, double growth, int maxSteps, int refineSteps, Duration warmup, Duration measure,
       double p99LimitMs) {
-    /** Long enough to drain the backlog of a step offered {@code growth} times what Parley sustains. */
+    /**
+     * Long enough to drain the backlog of a step offered {@code growth} times what Parley sustains, and
+     * to ride out a stalled transaction on a busy machine; what has not arrived by then counts as lost.
+     */
     public Duration drainTimeout() {
-      return Duration.ofSeconds(Math.max(60, 3 * (warmup.toSeconds() + measure.toSeconds())));
+      return Duration.ofSeconds(Math.max(120, 3 * (warmup.toSeconds() + measure.toSeconds())));
     }
   }
 

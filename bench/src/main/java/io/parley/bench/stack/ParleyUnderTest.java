@@ -10,7 +10,16 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * One Parley (topology + one gateway), wired the way the local stack wires it, on a broker the
@@ -59,6 +68,29 @@ public final class ParleyUnderTest implements AutoCloseable {
 
   public URI webSocketUri() {
     return gateway.webSocketUri();
+  }
+
+  /**
+   * How many offsets this instance has taken on the broker so far, by topic (its own topics, less the
+   * prefix, and all its state changelogs together): every record and every transaction marker it wrote.
+   */
+  public Map<String, Long> offsetsWritten() throws Exception {
+    String prefix = config.required("kafka.topic.prefix");
+    String changelogs = config.required("topology.application.id") + "-";
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.required("kafka.bootstrap.servers")))) {
+      Set<String> topics = admin.listTopics().names().get().stream()
+          .filter(t -> t.startsWith(prefix) || t.startsWith(changelogs)).collect(Collectors.toSet());
+      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+      admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) -> description.partitions()
+          .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+      Map<String, Long> byTopic = new TreeMap<>();
+      for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(ends).all().get().entrySet()) {
+        String topic = e.getKey().topic();
+        String name = topic.startsWith(changelogs) ? "state changelogs" : topic.substring(prefix.length());
+        byTopic.merge(name, e.getValue().offset(), Long::sum);
+      }
+      return byTopic;
+    }
   }
 
   public TokenService tokens() {
