@@ -5,7 +5,6 @@ import io.parley.bench.scenario.RateSearch;
 import io.parley.config.ConfigSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +141,9 @@ public final class BenchMain implements Callable<Integer> {
 
   private String command() {
     List<String> parts = new ArrayList<>(List.of("./parley", "bench"));
-    parts.addAll(Arrays.asList(args));
+    for (String arg : args) {
+      parts.add(arg.matches("[A-Za-z0-9_./=:,+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+    }
     return String.join(" ", parts);
   }
 }

@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -34,8 +36,9 @@ public final class LatencyChart {
       data.addSeries(series(other.label() + " p99", other.byRate(), 99));
     }
     NumberAxis rate = new NumberAxis("offered 1:1 messages per second");
-    LogAxis latency = new LogAxis("sender-to-recipient latency, ms (log)");
-    latency.setSmallestValue(0.5);
+    LogarithmicAxis latency = new LogarithmicAxis("sender-to-recipient latency, ms (log scale)");
+    latency.setStrictValuesFlag(false);
+    latency.setExpTickLabelsFlag(false);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     Color[] colors = {new Color(0x2b8cbe), new Color(0x41ab5d), new Color(0xe6550d), new Color(0x8c2d04), new Color(0x756bb1)};
     for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -49,10 +52,14 @@ public final class LatencyChart {
     XYPlot plot = new XYPlot(data, rate, latency, renderer);
     ValueMarker limit = new ValueMarker(main.p99LimitMs(), Color.GRAY, new BasicStroke(1f));
     limit.setLabel("p99 limit " + Math.round(main.p99LimitMs()) + " ms");
+    limit.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    limit.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
     plot.addRangeMarker(limit);
     if (main.maxRate() > 0) {
       ValueMarker max = new ValueMarker(main.maxRate(), Color.DARK_GRAY, new BasicStroke(1f));
       max.setLabel("max " + Math.round(main.maxRate()) + "/s");
+      max.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+      max.setLabelTextAnchor(TextAnchor.TOP_LEFT);
       plot.addDomainMarker(max);
     }
     plot.setBackgroundPaint(Color.WHITE);
