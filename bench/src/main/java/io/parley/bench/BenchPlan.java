@@ -1,0 +1,53 @@
+package io.parley.bench;
+
+import io.parley.bench.scenario.RateSearch;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How big and how long a run is.
+ *
+ * @param latencyRate the rate of scenario (b); 0 means half the maximum the search found
+ */
+public record BenchPlan(
+    int users,
+    int bodyBytes,
+    RateSearch.Plan search,
+    Duration latencyMeasure,
+    double latencyRate,
+    int baselineRecords,
+    int latencyRecords,
+    List<Integer> idleLevels) {
+
+  /** The full run whose figures go into docs/benchmarks.md. */
+  public static BenchPlan full() {
+    return new BenchPlan(200, 100,
+        new RateSearch.Plan(100, 1.5, 12, 1, Duration.ofSeconds(5), Duration.ofSeconds(10), 500),
+        Duration.ofSeconds(30), 0, 2_000_000, 10_000, List.of(10_000, 50_000, 100_000));
+  }
+
+  /** Seconds of tiny load through every scenario: proves the harness, measures nothing. */
+  public static BenchPlan smoke() {
+    return new BenchPlan(10, 100,
+        new RateSearch.Plan(40, 2, 2, 0, Duration.ofSeconds(1), Duration.ofSeconds(2), 2_000),
+        Duration.ofSeconds(2), 0, 20_000, 200, List.of(50, 100));
+  }
+
+  public Duration drainTimeout() {
+    return search.drainTimeout();
+  }
+
+  /** For the report's settings table. */
+  public Map<String, String> summary() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("load", users + " users in " + users / 2 + " pairs, one socket each, " + bodyBytes + "-byte bodies, every "
+        + "deliverable acked `delivered` on arrival");
+    m.put("rate search", "from " + Math.round(search.startRate()) + " msg/s, ×" + search.growth() + " per step, "
+        + search.refineSteps() + " refining step(s); each step " + search.warmup().toSeconds() + " s warm-up + "
+        + search.measure().toSeconds() + " s measured, then drained");
+    m.put("latency run (b)", latencyMeasure.toSeconds() + " s measured after " + search.warmup().toSeconds() + " s warm-up");
+    return m;
+  }
+}

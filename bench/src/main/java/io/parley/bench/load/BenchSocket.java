@@ -1,0 +1,116 @@
+package io.parley.bench.load;
+
+import java.util.function.Supplier;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One user's socket, behaving like a lean real client: it acks every deliverable as soon as it
+ * arrives, de-duplicates by seq, and checks that seqs arrive in order. What it sees goes into the
+ * current step's ledger.
+ */
+public final class BenchSocket implements Session.Listener.AutoDemanding {
+  private static final Logger log = LoggerFactory.getLogger(BenchSocket.class);
+
+  private final Supplier<Ledger> ledger;
+  private final Runnable onUnexpectedClose;
+  private volatile Session session;
+  private volatile boolean closing;
+  // Touched only by the thread Jetty delivers this socket's frames on, one frame at a time.
+  private long lastSeq;
+  private int lastStep = -1;
+  private int lastIndex = -1;
+
+  BenchSocket(Supplier<Ledger> ledger, Runnable onUnexpectedClose) {
+    this.ledger = ledger;
+    this.onUnexpectedClose = onUnexpectedClose;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    this.session = session;
+  }
+
+  @Override
+  public void onWebSocketText(String text) {
+    long now = System.nanoTime();
+    Frames.Inbound frame = Frames.parse(text);
+    Ledger current = ledger.get();
+    switch (frame.type()) {
+      case "message" -> {
+        send(Frames.ack(frame.seq()), current);
+        if (newSeq(frame.seq(), current)) {
+          checkSendOrder(frame.id(), current);
+          current.delivered(frame.id(), now);
+        }
+      }
+      case "receipt" -> {
+        send(Frames.ack(frame.seq()), current);
+        if (newSeq(frame.seq(), current)) {
+          current.receipt(frame.id(), now);
+        }
+      }
+      case "sent" -> current.stored(frame.id(), now);
+      case "error" -> current.error(frame.code(), frame.ref());
+      default -> log.debug("ignoring frame {}", text);
+    }
+  }
+
+  /** De-duplication by seq, as the protocol asks of clients; a gap or a step back is a fault here. */
+  private boolean newSeq(long seq, Ledger current) {
+    if (seq <= lastSeq) {
+      current.redelivery();
+      return false;
+    }
+    if (seq != lastSeq + 1) {
+      current.orderViolation();
+    }
+    lastSeq = seq;
+    return true;
+  }
+
+  /** One sender per recipient writes in index order, so indexes of a step must rise. */
+  private void checkSendOrder(String id, Ledger current) {
+    int step = MessageIds.step(id);
+    int index = MessageIds.index(id);
+    if (step == lastStep && index <= lastIndex) {
+      current.orderViolation();
+    }
+    lastStep = step;
+    lastIndex = index;
+  }
+
+  void send(String frame, Ledger current) {
+    Session s = session;
+    if (s == null || !s.isOpen()) {
+      current.sendFailed();
+      return;
+    }
+    s.sendText(frame, Callback.from(() -> { }, error -> current.sendFailed()));
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    if (!closing) {
+      log.warn("socket closed by the server: {} {}", statusCode, reason);
+      onUnexpectedClose.run();
+    }
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    if (!closing) {
+      log.warn("socket failed: {}", cause.toString());
+    }
+  }
+
+  void close() {
+    closing = true;
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      s.close();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.parley.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LedgerTest {
+
+  private final Ledger ledger = new Ledger(1, 3, 1, 0, Long.MAX_VALUE);
+
+  @Test
+  void shouldCountAStoredMessageThatNeverArrivedAsLost() {
+    ledger.intend(0, 10);
+    ledger.stored("b1-0", 20);
+
+    StepResult result = ledger.result(1, 1, 0, 0, null, null);
+
+    assertThat(result.lost()).isEqualTo(1);
+    assertThat(result.intact()).isFalse();
+    assertThat(ledger.outstanding()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldCountASecondDeliveryOfTheSameMessageAsADuplicate() {
+    ledger.intend(0, 10);
+    ledger.stored("b1-0", 20);
+    ledger.delivered("b1-0", 30);
+    ledger.delivered("b1-0", 40);
+    ledger.receipt("b1-0", 50);
+
+    StepResult result = ledger.result(1, 1, 0, 0, null, null);
+
+    assertThat(result.duplicated()).isEqualTo(1);
+    assertThat(result.intact()).isFalse();
+  }
+
+  @Test
+  void shouldNotExpectARefusedMessageAndMeasureFromTheIntendedTime() {
+    ledger.intend(0, 1_000_000);
+    ledger.intend(1, 2_000_000);
+    ledger.error("rate_limited", "b1-0");
+    ledger.stored("b1-1", 3_000_000);
+    ledger.delivered("b1-1", 7_000_000);
+    ledger.receipt("b1-1", 9_000_000);
+
+    StepResult result = ledger.result(2, 1, 0, 0, null, null);
+
+    assertThat(result.intact()).isTrue();
+    assertThat(result.refused()).isEqualTo(1);
+    assertThat(result.errors()).isEqualTo(Map.of("rate_limited", 1L));
+    assertThat(result.deliveryMs(50)).isCloseTo(5.0, within(0.01)); // HdrHistogram keeps 3 significant digits
+    assertThat(ledger.outstanding()).isZero();
+  }
+
+  @Test
+  void shouldIgnoreFramesOfAnotherStep() {
+    ledger.intend(0, 10);
+    ledger.delivered("b2-0", 20);
+
+    assertThat(ledger.result(1, 1, 0, 0, null, null).delivered()).isZero();
+  }
+}
