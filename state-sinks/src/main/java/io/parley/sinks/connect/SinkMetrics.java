@@ -12,14 +12,14 @@ import org.apache.kafka.common.metrics.stats.Max;
  * connector and task): the worker publishes them like its other metrics (JMX, metric reporters),
  * which is where Prometheus reads a production Connect cluster from.
  */
-final class SinkMetrics {
-  static final String RECORDS_WRITTEN = "records-written-total";
-  static final String ROWS_WRITTEN = "rows-written-total";
-  static final String REQUESTS = "write-requests-total";
-  static final String RETRIES = "retries-total";
-  static final String DEAD_LETTERS = "dead-letters-total";
-  static final String WRITE_TIME_AVG = "write-time-ms-avg";
-  static final String WRITE_TIME_MAX = "write-time-ms-max";
+public final class SinkMetrics {
+  public static final String RECORDS_WRITTEN = "records-written-total";
+  public static final String ROWS_WRITTEN = "rows-written-total";
+  public static final String REQUESTS = "write-requests-total";
+  public static final String RETRIES = "retries-total";
+  public static final String DEAD_LETTERS = "dead-letters-total";
+  public static final String WRITE_TIME_AVG = "write-time-ms-avg";
+  public static final String WRITE_TIME_MAX = "write-time-ms-max";
 
   private final PluginMetrics metrics;
   private final Sensor records;
