@@ -23,6 +23,7 @@ import org.eclipse.jetty.util.Callback;
  * write. Group history is refused (403) until the directory can say who is in a group.
  */
 public final class HistoryService implements LocalService {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HistoryService.class);
   private CqlSession session;
   private Map<String, Handler> routes = Map.of();
 
@@ -40,9 +41,13 @@ public final class HistoryService implements LocalService {
     }
     CassandraSettings cassandra = CassandraSettings.local(context.config().required(CassandraService.CONTACT_POINTS))
         .withKeyspace(context.config().string("cassandra.keyspace", CassandraSettings.DEFAULT_KEYSPACE));
+    long started = System.nanoTime();
     session = CqlSessions.open(cassandra, getClass().getClassLoader());
+    long opened = System.nanoTime();
     CqlSchema.migrate(session, cassandra.keyspace(), context.config().string("cassandra.keyspace.replication",
         CassandraSettings.DEFAULT_REPLICATION));
+    log.info("Cassandra session in {} ms, schema checked in {} ms", (opened - started) / 1_000_000,
+        (System.nanoTime() - opened) / 1_000_000);
     routes = HistoryApi.routes(settings, ConversationAccess.participants(ConversationAccess.GroupMembership.UNKNOWN),
         HistoryStore.cassandra(session, cassandra.keyspace()), context.tokens(), context.registry());
   }

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /** Opens driver sessions the way every Parley component wants them. */
 public final class CqlSessions {
@@ -29,6 +30,9 @@ public final class CqlSessions {
         .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+        // Only Parley's keyspace matters (token-aware routing needs its replication): refreshing the
+        // metadata of every keyspace after each schema change is most of the cost of starting up.
+        .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, List.of(settings.keyspace()))
         .build();
     CqlSessionBuilder builder = CqlSession.builder()
         .withConfigLoader(config)
