@@ -39,13 +39,11 @@ public final class HistoryService implements LocalService {
       routes = unavailable();
       return;
     }
-    CassandraSettings cassandra = CassandraSettings.local(context.config().required(CassandraService.CONTACT_POINTS))
-        .withKeyspace(context.config().string("cassandra.keyspace", CassandraSettings.DEFAULT_KEYSPACE));
+    CassandraSettings cassandra = CassandraSettings.from(context.config());
     long started = System.nanoTime();
     session = CqlSessions.open(cassandra, getClass().getClassLoader());
     long opened = System.nanoTime();
-    CqlSchema.migrate(session, cassandra.keyspace(), context.config().string("cassandra.keyspace.replication",
-        CassandraSettings.DEFAULT_REPLICATION));
+    CqlSchema.migrate(session, cassandra.keyspace(), cassandra.replication());
     log.info("Cassandra session in {} ms, schema checked in {} ms", (opened - started) / 1_000_000,
         (System.nanoTime() - opened) / 1_000_000);
     routes = HistoryApi.routes(settings, ConversationAccess.participants(ConversationAccess.GroupMembership.UNKNOWN),
@@ -55,6 +53,11 @@ public final class HistoryService implements LocalService {
   /** Without Cassandra the paths still answer, with 503 and a reason, rather than 404. */
   private static Map<String, Handler> unavailable() {
     Handler handler = new Handler.Abstract.NonBlocking() {
+      @Override
+      public void setServer(org.eclipse.jetty.server.Server server) {
+        // mounted on every gateway: not bound to one server
+      }
+
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         HttpJson.error(response, callback, new HttpError(503, "unavailable",

@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
@@ -30,6 +31,15 @@ abstract class ApiHandler extends Handler.Abstract {
     this.route = route;
     this.bearer = bearer;
     this.metrics = metrics;
+  }
+
+  /**
+   * Not bound to one server: the local stack mounts the same route on every gateway, and Jetty
+   * otherwise refuses a started handler on a second server. These handlers hold no server state.
+   */
+  @Override
+  public void setServer(Server server) {
+    // deliberately shared
   }
 
   /** The response body for an authenticated GET. */

@@ -65,15 +65,23 @@ class HistoryApiTest {
     }
   }
 
+  private Map<String, org.eclipse.jetty.server.Handler> routes;
+
   void start(HistoryMode mode) throws Exception {
-    server = new Server();
+    routes = HistoryApi.routes(new HistorySettings(mode, 50, 200),
+        ConversationAccess.participants(ConversationAccess.GroupMembership.UNKNOWN), store, TOKENS, new PrometheusRegistry());
+    server = serve(routes);
+  }
+
+  /** A server with the routes, as a gateway mounts them. */
+  static Server serve(Map<String, org.eclipse.jetty.server.Handler> routes) throws Exception {
+    Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
     PathMappingsHandler paths = new PathMappingsHandler();
-    HistoryApi.routes(new HistorySettings(mode, 50, 200), ConversationAccess.participants(ConversationAccess.GroupMembership.UNKNOWN),
-        store, TOKENS, new PrometheusRegistry()).forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
+    routes.forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
     // a directory's catch-all for /v1/users/* must not shadow presence and chat lists
     paths.addMapping(PathSpec.from("/v1/users/*"), new org.eclipse.jetty.server.Handler.Abstract() {
       @Override
@@ -85,6 +93,7 @@ class HistoryApiTest {
     });
     server.setHandler(paths);
     server.start();
+    return server;
   }
 
   @AfterEach
@@ -209,6 +218,16 @@ class HistoryApiTest {
     Reply reply = get(messages(DM, ""), "alice");
     assertThat(reply.status()).isEqualTo(503);
     assertThat(reply.body().get("code").asText()).isEqualTo("unavailable");
+  }
+
+  @Test
+  void shouldServeFromEveryServerItIsMountedOn() throws Exception {
+    start(HistoryMode.PERMANENT);
+    Server first = server;
+    server = serve(routes); // a second gateway of the same stack
+    assertThat(get("/v1/users/bob/presence", "alice").status()).isEqualTo(200);
+    first.stop(); // a gateway stops; the others keep serving
+    assertThat(get("/v1/users/bob/presence", "alice").status()).isEqualTo(200);
   }
 
   @Test

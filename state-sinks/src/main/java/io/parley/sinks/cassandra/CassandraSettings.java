@@ -50,9 +50,26 @@ public record CassandraSettings(
         DefaultConsistencyLevel.LOCAL_QUORUM, Duration.ofSeconds(5), Optional.empty(), Optional.empty());
   }
 
-  public CassandraSettings withKeyspace(String newKeyspace) {
-    return new CassandraSettings(contactPoints, localDatacenter, newKeyspace, replication, consistency, requestTimeout,
-        username, password);
+  /** From the same {@code cassandra.*} keys the connectors take (see {@code CassandraSinkConfig}). */
+  public static CassandraSettings from(io.parley.config.ConfigSource config) {
+    return new CassandraSettings(
+        parseContactPoints(config.string("cassandra.contact.points", "127.0.0.1:9042")),
+        config.string("cassandra.local.datacenter", "datacenter1"),
+        config.string("cassandra.keyspace", DEFAULT_KEYSPACE),
+        config.string("cassandra.keyspace.replication", DEFAULT_REPLICATION),
+        consistency(config.string("cassandra.consistency", DefaultConsistencyLevel.LOCAL_QUORUM.name())),
+        Duration.ofMillis(config.integer("cassandra.request.timeout.ms", 5_000)),
+        config.get("cassandra.username"),
+        config.get("cassandra.password"));
+  }
+
+  private static DefaultConsistencyLevel consistency(String value) {
+    try {
+      return DefaultConsistencyLevel.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("setting cassandra.consistency must be a consistency level like LOCAL_QUORUM, was '"
+          + value + "'");
+    }
   }
 
   /** {@code host:port[,host:port...]}; the port defaults to 9042. */

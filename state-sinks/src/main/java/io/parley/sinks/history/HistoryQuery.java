@@ -28,11 +28,4 @@ public record HistoryQuery(
     }
   }
 
-  /** Does {@code position} lie inside the range, beyond {@code from} in the paging direction? */
-  boolean inRange(MessagePosition position) {
-    if (newestFirst) {
-      return start.map(s -> position.compareTo(s) < 0).orElse(true) && end.map(e -> position.compareTo(e) > 0).orElse(true);
-    }
-    return start.map(s -> position.compareTo(s) > 0).orElse(true) && end.map(e -> position.compareTo(e) < 0).orElse(true);
-  }
 }

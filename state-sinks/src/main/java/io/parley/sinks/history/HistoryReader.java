@@ -72,6 +72,9 @@ public final class HistoryReader {
     for (LocalDate day : days(query)) {
       while (true) {
         int want = query.sender().isPresent() ? Math.min(FILTER_FETCH, MAX_SCANNED - scanned) : query.limit() - out.size();
+        if (want <= 0) {
+          return new HistoryPage(out, cursor);
+        }
         List<MessageRow> page = fetch(query, day, cursor, want);
         for (MessageRow row : page) {
           scanned++;

@@ -2,7 +2,6 @@ package io.parley.sinks.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class HistoryQueryTest {
@@ -14,12 +13,4 @@ class HistoryQueryTest {
     assertThat(MessagePosition.endOf(5)).isGreaterThan(new MessagePosition(5, "zzzz", "ffff-0000"));
   }
 
-  @Test
-  void shouldKeepOnlyPositionsStrictlyInsideTheRange() {
-    HistoryQuery backwards = new HistoryQuery("dm:a1:b1", true, Optional.of(MessagePosition.startOf(100)),
-        Optional.of(MessagePosition.endOf(10)), Optional.empty(), 50);
-    assertThat(backwards.inRange(new MessagePosition(50, "a1", "x"))).isTrue();
-    assertThat(backwards.inRange(new MessagePosition(100, "a1", "x"))).isFalse();
-    assertThat(backwards.inRange(new MessagePosition(10, "a1", "x"))).isFalse();
-  }
 }
