@@ -10,6 +10,9 @@ final class LocalServices {
   static List<LocalService> defaults() {
     List<LocalService> services = new ArrayList<>();
     services.add(new DirectoryLocalService());
+    services.add(new CassandraService());
+    services.add(new ConnectService());
+    services.add(new HistoryService());
     return services;
   }
 }

@@ -1,0 +1,148 @@
+package io.parley.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.http.HttpJson;
+import io.parley.model.Conversations;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * History and presence end to end: messages sent over real WebSockets go through the topology, the
+ * messages topic, the Connect sink and Cassandra, and come back from the history API in order.
+ */
+@Timeout(180)
+class HistoryIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final AtomicInteger USERS = new AtomicInteger();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static StackFixture it;
+
+  @BeforeAll
+  static void start() throws Exception {
+    it = new StackFixture(1);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (it != null) {
+      it.close();
+    }
+  }
+
+  static String user(String name) {
+    return name + USERS.incrementAndGet();
+  }
+
+  record Reply(int status, JsonNode body) {}
+
+  static Reply get(String user, String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(it.stack.gateway(0).uri().resolve(path))
+        .header("Authorization", "Bearer " + it.stack.tokens().issue(user, "web")).build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), HttpJson.MAPPER.readTree(response.body()));
+  }
+
+  static String history(String conversation, String query) {
+    return "/v1/conversations/" + URLEncoder.encode(conversation, StandardCharsets.UTF_8) + "/messages" + query;
+  }
+
+  static List<String> bodies(JsonNode page) {
+    List<String> out = new ArrayList<>();
+    page.get("messages").forEach(m -> out.add(m.get("body").asText()));
+    return out;
+  }
+
+  @Test
+  void shouldShowMessagesSentOverWebSocketsInTheHistoryInOrder() throws Exception {
+    String alice = user("alice");
+    String bob = user("bob");
+    String conversation = Conversations.direct(alice, bob);
+    WsClient a = it.connect(0, alice, "phone");
+    WsClient b = it.connect(0, bob, "phone");
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      boolean fromAlice = i % 3 != 0;
+      (fromAlice ? a : b).send(fromAlice ? bob : alice, "message " + i);
+      (fromAlice ? a : b).next("sent", WAIT); // one at a time: the order sent is the order stored
+      expected.add("message " + i);
+    }
+
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(bodies(get(alice, history(conversation, "?limit=200")).body())).containsExactlyElementsOf(expected));
+
+    // pages of 12 backwards: newest page first, each oldest first, together the whole conversation
+    List<String> paged = new ArrayList<>();
+    String next = null;
+    int pages = 0;
+    do {
+      Reply page = get(bob, history(conversation, "?limit=12" + (next == null ? "" : "&before=" + next)));
+      assertThat(page.status()).isEqualTo(200);
+      paged.addAll(0, bodies(page.body()));
+      next = page.body().get("next").isNull() ? null : page.body().get("next").asText();
+      pages++;
+    } while (next != null && pages < 10);
+    assertThat(paged).containsExactlyElementsOf(expected);
+
+    Reply onlyBob = get(alice, history(conversation, "?from=" + bob));
+    assertThat(bodies(onlyBob.body())).containsExactly("message 3", "message 6", "message 9", "message 12",
+        "message 15", "message 18", "message 21", "message 24", "message 27", "message 30");
+
+    Reply chats = get(alice, "/v1/users/me/conversations");
+    assertThat(chats.status()).isEqualTo(200);
+    assertThat(chats.body().get("conversations").get(0).get("conversation").asText()).isEqualTo(conversation);
+    assertThat(chats.body().get("conversations").get(0).get("lastMessage").get("preview").asText()).isEqualTo("message 30");
+  }
+
+  @Test
+  void shouldRefuseOutsidersAndNonsense() throws Exception {
+    String alice = user("alice");
+    String bob = user("bob");
+    String conversation = Conversations.direct(alice, bob);
+    Reply outsider = get(user("mallory"), history(conversation, ""));
+    assertThat(outsider.status()).isEqualTo(403);
+    assertThat(outsider.body().get("code").asText()).isEqualTo("forbidden");
+    assertThat(get(alice, history(conversation, "?limit=100000")).status()).isEqualTo(400);
+    assertThat(get(alice, history(conversation, "?before=c1.AAAA")).status()).isEqualTo(400);
+    assertThat(get(alice, history("group:gteam1", "")).status()).isEqualTo(403);
+  }
+
+  @Test
+  void shouldTellPresenceAsDevicesComeAndGo() throws Exception {
+    String carol = user("carol");
+    String dave = user("dave");
+    assertThat(get(dave, "/v1/users/" + carol + "/presence").body().get("lastSeen").isNull()).isTrue();
+
+    WsClient c = it.connect(0, carol, "phone");
+    c.sendRaw("{\"type\":\"heartbeat\"}");
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(get(dave, "/v1/users/" + carol + "/presence").body().get("online").asBoolean()).isTrue());
+
+    long closedAt = System.currentTimeMillis();
+    c.close();
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      JsonNode presence = get(dave, "/v1/users/" + carol + "/presence").body();
+      assertThat(presence.get("online").asBoolean()).isFalse();
+      assertThat(presence.get("lastSeen").asLong()).isBetween(closedAt - 60_000, System.currentTimeMillis());
+    });
+
+    String metrics = HTTP.send(HttpRequest.newBuilder(it.stack.gateway(0).uri().resolve("/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("parley_sink_cassandra_rows_written_total{connector=\"parley-last-seen\"}")
+        .contains("parley_history_requests_total");
+  }
+}

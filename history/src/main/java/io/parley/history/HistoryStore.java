@@ -1,0 +1,41 @@
+package io.parley.history;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.parley.sinks.history.ChatListRow;
+import io.parley.sinks.history.HistoryPage;
+import io.parley.sinks.history.HistoryQuery;
+import io.parley.sinks.history.HistoryReader;
+import io.parley.sinks.lastseen.PresenceReader;
+import java.util.List;
+import java.util.Optional;
+
+/** What the API reads; Cassandra in production, a fake in handler tests. */
+public interface HistoryStore {
+  HistoryPage read(HistoryQuery query);
+
+  List<ChatListRow> chatList(String user, Optional<Long> before, int limit);
+
+  Optional<PresenceReader.Presence> presence(String user);
+
+  /** Reads Parley's tables in {@code keyspace} (the schema must be applied). */
+  static HistoryStore cassandra(CqlSession session, String keyspace) {
+    HistoryReader history = new HistoryReader(session, keyspace);
+    PresenceReader presence = new PresenceReader(session, keyspace);
+    return new HistoryStore() {
+      @Override
+      public HistoryPage read(HistoryQuery query) {
+        return history.read(query);
+      }
+
+      @Override
+      public List<ChatListRow> chatList(String user, Optional<Long> before, int limit) {
+        return history.chatList(user, before, limit);
+      }
+
+      @Override
+      public Optional<PresenceReader.Presence> presence(String user) {
+        return presence.presence(user);
+      }
+    };
+  }
+}

@@ -1,0 +1,241 @@
+package io.parley.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.auth.TokenService;
+import io.parley.http.HttpJson;
+import io.parley.sinks.history.ChatListRow;
+import io.parley.sinks.history.HistoryPage;
+import io.parley.sinks.history.HistoryQuery;
+import io.parley.sinks.history.MessagePosition;
+import io.parley.sinks.history.MessageRow;
+import io.parley.sinks.lastseen.PresenceReader;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The API's statuses, codes and paging over a real Jetty server and a fake store. */
+class HistoryApiTest {
+  private static final TokenService TOKENS = TokenService.fromSecret("0123456789abcdef0123456789abcdef", Duration.ofHours(1));
+  private static final String DM = "dm:alice:bob";
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final FakeStore store = new FakeStore();
+  private Server server;
+
+  static final class FakeStore implements HistoryStore {
+    final List<HistoryQuery> queries = new ArrayList<>();
+    HistoryPage page = new HistoryPage(List.of(), Optional.empty());
+    RuntimeException failure;
+
+    @Override
+    public HistoryPage read(HistoryQuery query) {
+      if (failure != null) {
+        throw failure;
+      }
+      queries.add(query);
+      return page;
+    }
+
+    @Override
+    public List<ChatListRow> chatList(String user, Optional<Long> before, int limit) {
+      return List.of(new ChatListRow(user, DM, 2_000, "m2", "bob", "hey", 0));
+    }
+
+    @Override
+    public Optional<PresenceReader.Presence> presence(String user) {
+      return user.equals("bob") ? Optional.of(new PresenceReader.Presence(true, 1_234, 1_300)) : Optional.empty();
+    }
+  }
+
+  private Map<String, org.eclipse.jetty.server.Handler> routes;
+
+  void start(HistoryMode mode) throws Exception {
+    routes = HistoryApi.routes(new HistorySettings(mode, 50, 200),
+        ConversationAccess.participants(ConversationAccess.GroupMembership.UNKNOWN), store, TOKENS, new PrometheusRegistry());
+    server = serve(routes);
+  }
+
+  /** A server with the routes, as a gateway mounts them. */
+  static Server serve(Map<String, org.eclipse.jetty.server.Handler> routes) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    PathMappingsHandler paths = new PathMappingsHandler();
+    routes.forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
+    // a directory's catch-all for /v1/users/* must not shadow presence and chat lists
+    paths.addMapping(PathSpec.from("/v1/users/*"), new org.eclipse.jetty.server.Handler.Abstract() {
+      @Override
+      public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+          org.eclipse.jetty.util.Callback callback) {
+        HttpJson.write(response, callback, 418, Map.of("code", "directory"));
+        return true;
+      }
+    });
+    server.setHandler(paths);
+    server.start();
+    return server;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop();
+  }
+
+  record Reply(int status, JsonNode body) {}
+
+  Reply get(String path, String user) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + path));
+    if (user != null) {
+      request.header("Authorization", "Bearer " + TOKENS.issue(user, "phone"));
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), HttpJson.MAPPER.readTree(response.body()));
+  }
+
+  static String messages(String conversation, String query) {
+    return "/v1/conversations/" + URLEncoder.encode(conversation, StandardCharsets.UTF_8) + "/messages" + query;
+  }
+
+  static MessageRow row(String id, String from, long at) {
+    return new MessageRow(DM, LocalDate.ofEpochDay(0), at, from, id, "phone", "body " + id, List.of(), Optional.empty(), at);
+  }
+
+  @Test
+  void shouldReturnAPageOldestFirstWithACursorToGoOn() throws Exception {
+    start(HistoryMode.PERMANENT);
+    store.page = new HistoryPage(List.of(row("m3", "bob", 3_000), row("m2", "alice", 2_000)),
+        Optional.of(new MessagePosition(2_000, "alice", "m2")));
+
+    Reply reply = get(messages(DM, "?limit=2"), "alice");
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.body().get("messages")).extracting(m -> m.get("id").asText()).containsExactly("m2", "m3");
+    String next = reply.body().get("next").asText();
+    assertThat(store.queries.get(0).newestFirst()).isTrue();
+    assertThat(store.queries.get(0).limit()).isEqualTo(2);
+
+    assertThat(get(messages(DM, "?before=" + next), "alice").status()).isEqualTo(200);
+    assertThat(store.queries.get(1).start()).contains(new MessagePosition(2_000, "alice", "m2"));
+  }
+
+  @Test
+  void shouldPageForwardsFromAfterAndFilterBySender() throws Exception {
+    start(HistoryMode.PERMANENT);
+    assertThat(get(messages(DM, "?after=1000&from=bob&limit=10"), "bob").status()).isEqualTo(200);
+    HistoryQuery q = store.queries.get(0);
+    assertThat(q.newestFirst()).isFalse();
+    assertThat(q.start()).contains(MessagePosition.endOf(1_000));
+    assertThat(q.sender()).contains("bob");
+  }
+
+  @Test
+  void shouldRefuseAbsurdLimitsMalformedCursorsAndIds() throws Exception {
+    start(HistoryMode.PERMANENT);
+    for (String query : List.of("?limit=0", "?limit=201", "?limit=ten", "?before=yesterday", "?after=c1.!!!",
+        "?before=100&after=200", "?from=Not%20A%20User", "?limit=1&limit=2")) {
+      Reply reply = get(messages(DM, query), "alice");
+      assertThat(reply.status()).as(query).isEqualTo(400);
+      assertThat(reply.body().get("code").asText()).as(query).isEqualTo("bad_request");
+    }
+    assertThat(get(messages("dm:bob:alice", ""), "alice").status()).isEqualTo(400);
+    assertThat(get(messages("chat-42", ""), "alice").status()).isEqualTo(400);
+    assertThat(store.queries).isEmpty();
+  }
+
+  @Test
+  void shouldLetOnlyParticipantsRead() throws Exception {
+    start(HistoryMode.PERMANENT);
+    Reply outsider = get(messages(DM, ""), "carol");
+    assertThat(outsider.status()).isEqualTo(403);
+    assertThat(outsider.body().get("code").asText()).isEqualTo("forbidden");
+    assertThat(get(messages("group:gteam1", ""), "alice").status()).isEqualTo(403);
+    assertThat(get(messages(DM, ""), null).status()).isEqualTo(401);
+    assertThat(store.queries).isEmpty();
+  }
+
+  @Test
+  void shouldSayHistoryIsDisabledInEphemeralModeButStillTellPresence() throws Exception {
+    start(HistoryMode.EPHEMERAL);
+    Reply history = get(messages(DM, ""), "alice");
+    assertThat(history.status()).isEqualTo(404);
+    assertThat(history.body().get("code").asText()).isEqualTo("history_disabled");
+    assertThat(get("/v1/users/me/conversations", "alice").body().get("code").asText()).isEqualTo("history_disabled");
+    assertThat(get("/v1/users/bob/presence", "alice").status()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldTellPresenceOfKnownAndUnknownUsers() throws Exception {
+    start(HistoryMode.PERMANENT);
+    Reply bob = get("/v1/users/bob/presence", "alice");
+    assertThat(bob.status()).as(bob.body().toString()).isEqualTo(200);
+    assertThat(bob.body().get("online").asBoolean()).isTrue();
+    assertThat(bob.body().get("lastSeen").asLong()).isEqualTo(1_234);
+    Reply me = get("/v1/users/me/presence", "alice");
+    assertThat(me.body().get("user").asText()).isEqualTo("alice");
+    assertThat(me.body().get("online").asBoolean()).isFalse();
+    assertThat(me.body().get("lastSeen").isNull()).isTrue();
+    assertThat(get("/v1/users/NOT!/presence", "alice").status()).isEqualTo(400);
+    assertThat(get("/v1/users/bob", "alice").status()).isEqualTo(418); // the directory's, not ours
+  }
+
+  @Test
+  void shouldServeOnlyTheCallersOwnChatList() throws Exception {
+    start(HistoryMode.PERMANENT);
+    Reply mine = get("/v1/users/me/conversations?limit=1", "alice");
+    assertThat(mine.status()).isEqualTo(200);
+    JsonNode line = mine.body().get("conversations").get(0);
+    assertThat(line.get("conversation").asText()).isEqualTo(DM);
+    assertThat(line.get("lastMessage").get("id").asText()).isEqualTo("m2");
+    assertThat(mine.body().get("next").asLong()).isEqualTo(2_000);
+    assertThat(get("/v1/users/bob/conversations", "alice").status()).isEqualTo(403);
+    assertThat(get("/v1/users/me/conversations?before=soon", "alice").status()).isEqualTo(400);
+  }
+
+  @Test
+  void shouldAnswer503WhileCassandraIsUnreachable() throws Exception {
+    start(HistoryMode.PERMANENT);
+    store.failure = new NoNodeAvailableException();
+    Reply reply = get(messages(DM, ""), "alice");
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.body().get("code").asText()).isEqualTo("unavailable");
+  }
+
+  @Test
+  void shouldServeFromEveryServerItIsMountedOn() throws Exception {
+    start(HistoryMode.PERMANENT);
+    Server first = server;
+    server = serve(routes); // a second gateway of the same stack
+    assertThat(get("/v1/users/bob/presence", "alice").status()).isEqualTo(200);
+    first.stop(); // a gateway stops; the others keep serving
+    assertThat(get("/v1/users/bob/presence", "alice").status()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldRefuseOtherMethods() throws Exception {
+    start(HistoryMode.PERMANENT);
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + messages(DM, "")))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(405);
+  }
+}

@@ -1,0 +1,139 @@
+package io.parley.sinks.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parley's CQL schema, versioned in {@code cql/V<n>__<what>.cql} and applied in order at start. Each
+ * applied version is recorded in {@code schema_version}; every statement is idempotent
+ * ({@code IF NOT EXISTS}), so two processes starting at once, or a run interrupted halfway, are safe.
+ */
+public final class CqlSchema {
+  private static final Logger log = LoggerFactory.getLogger(CqlSchema.class);
+  public static final String COMPONENT = "history";
+  /** Every version, oldest first. A new version is a new file appended here; applied files never change. */
+  static final List<String> SCRIPTS = List.of("V1__history.cql");
+  private static final Pattern VERSION = Pattern.compile("V(\\d+)__[a-z0-9_]+\\.cql");
+  private static final Duration AGREEMENT_WAIT = Duration.ofSeconds(30);
+
+  private CqlSchema() {}
+
+  public record Script(int version, String name, String text) {
+    String checksum() {
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is always available", e);
+      }
+    }
+  }
+
+  /** Brings the keyspace up to the newest version; returns the versions applied now. */
+  public static List<Integer> migrate(CqlSession session, String keyspace, String replication) {
+    session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS " + keyspace
+        + " WITH replication = " + replication).setTimeout(Duration.ofSeconds(30)));
+    ddl(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".schema_version ("
+        + "component text, version int, script text, checksum text, applied_at timestamp, "
+        + "PRIMARY KEY (component, version))");
+    Map<Integer, String> applied = new HashMap<>();
+    for (Row row : session.execute(SimpleStatement.newInstance(
+        "SELECT version, checksum FROM " + keyspace + ".schema_version WHERE component = ?", COMPONENT))) {
+      applied.put(row.getInt("version"), row.getString("checksum"));
+    }
+    List<Integer> now = new ArrayList<>();
+    for (Script script : scripts()) {
+      String checksum = script.checksum();
+      if (applied.containsKey(script.version())) {
+        if (!checksum.equals(applied.get(script.version()))) {
+          log.warn("CQL script {} changed after it was applied to {}; applied scripts must not change", script.name(), keyspace);
+        }
+        continue;
+      }
+      for (String statement : statements(script.text().replace("${keyspace}", keyspace))) {
+        ddl(session, statement);
+      }
+      session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace
+          + ".schema_version (component, version, script, checksum, applied_at) VALUES (?, ?, ?, ?, ?)",
+          COMPONENT, script.version(), script.name(), checksum, Instant.now()));
+      log.info("applied CQL schema version {} ({}) to keyspace {}", script.version(), script.name(), keyspace);
+      now.add(script.version());
+    }
+    return now;
+  }
+
+  private static void ddl(CqlSession session, String statement) {
+    session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
+    long deadline = System.nanoTime() + AGREEMENT_WAIT.toNanos();
+    while (!session.checkSchemaAgreement() && System.nanoTime() < deadline) {
+      sleep();
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for schema agreement", e);
+    }
+  }
+
+  public static List<Script> scripts() {
+    List<Script> scripts = new ArrayList<>();
+    for (String name : SCRIPTS) {
+      Matcher m = VERSION.matcher(name);
+      if (!m.matches()) {
+        throw new IllegalStateException("CQL scripts are named V<n>__<what>.cql: " + name);
+      }
+      try (InputStream in = CqlSchema.class.getResourceAsStream("/cql/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing CQL script /cql/" + name);
+        }
+        scripts.add(new Script(Integer.parseInt(m.group(1)), name, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read CQL script " + name, e);
+      }
+    }
+    return scripts;
+  }
+
+  /** The statements of a script: comment lines dropped, split at a ';' that ends a line. */
+  static List<String> statements(String script) {
+    List<String> out = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script.split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        String statement = current.toString().strip();
+        out.add(statement.substring(0, statement.length() - 1).strip());
+        current.setLength(0);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      throw new IllegalStateException("CQL script ends without ';': " + current.toString().strip());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,56 @@
+package io.parley.sinks.history;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One message as the history tables hold it.
+ *
+ * @param day the UTC day of {@code sentAt}: with the conversation, the partition the message lives in
+ * @param attachments each as a map of {@code asset, mime, size} and the optional {@code key, name}
+ */
+public record MessageRow(
+    String conversation,
+    LocalDate day,
+    long sentAt,
+    String sender,
+    String messageId,
+    String senderDevice,
+    String body,
+    List<Map<String, String>> attachments,
+    Optional<String> group,
+    long storedAt) {
+
+  public MessageRow {
+    attachments = List.copyOf(attachments);
+  }
+
+  public MessagePosition position() {
+    return new MessagePosition(sentAt, sender, messageId);
+  }
+
+  /** Roughly what the row weighs in a batch: enough to keep batches under Cassandra's size limit. */
+  public int estimatedBytes() {
+    int bytes = 64 + conversation.length() + sender.length() + messageId.length() + senderDevice.length()
+        + body.getBytes(StandardCharsets.UTF_8).length;
+    for (Map<String, String> attachment : attachments) {
+      for (Map.Entry<String, String> e : attachment.entrySet()) {
+        bytes += e.getKey().length() + e.getValue().getBytes(StandardCharsets.UTF_8).length + 8;
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * The write timestamp of every cell this message writes, in microseconds: its own send time, so
+   * Cassandra keeps the newest message however late an older one is replayed. The sub-millisecond
+   * part comes from the message's identity, so two messages sent in the same millisecond never mix
+   * their cells, and a replay writes exactly what the first write did.
+   */
+  public long writeTimestampMicros() {
+    return sentAt * 1000 + Math.floorMod((sender + '\u0000' + messageId).hashCode(), 1000);
+  }
+}

@@ -1,0 +1,24 @@
+package io.parley.sinks.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CqlSchemaTest {
+  @Test
+  void shouldLoadEveryVersionInOrderWithOnlyIdempotentStatements() {
+    List<CqlSchema.Script> scripts = CqlSchema.scripts();
+    assertThat(scripts).extracting(CqlSchema.Script::version).containsExactly(1);
+    List<String> statements = CqlSchema.statements(scripts.get(0).text());
+    assertThat(statements).hasSize(4).allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS ${keyspace}."));
+    assertThat(statements).noneMatch(s -> s.contains("--") || s.endsWith(";"));
+  }
+
+  @Test
+  void shouldRefuseAScriptWhoseLastStatementIsUnterminated() {
+    assertThatThrownBy(() -> CqlSchema.statements("CREATE TABLE a (x int PRIMARY KEY);\nCREATE TABLE b (y int PRIMARY KEY)"))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}
