@@ -10,6 +10,7 @@ final class LocalServices {
   static List<LocalService> defaults() {
     List<LocalService> services = new ArrayList<>();
     services.add(new DirectoryLocalService());
+    services.add(new AssetsLocalService());
     services.add(new CassandraService());
     services.add(new ConnectService());
     services.add(new HistoryService());
