@@ -19,8 +19,15 @@ import java.util.List;
 public final class Outbox implements AutoCloseable {
   private final Connection db;
 
-  /** A message waiting for the server's {@code sent}. */
-  public record Pending(String id, String toKind, String to, String body, long createdAt) {}
+  /**
+   * A message waiting for the server's {@code sent}; {@code attachments} is the frame's JSON array
+   * ({@code null} when there are none).
+   */
+  public record Pending(String id, String toKind, String to, String body, long createdAt, String attachments) {
+    public Pending(String id, String toKind, String to, String body, long createdAt) {
+      this(id, toKind, to, body, createdAt, null);
+    }
+  }
 
   public Outbox(Path file) throws SQLException {
     try {
@@ -36,16 +43,32 @@ public final class Outbox implements AutoCloseable {
       s.execute("CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, to_kind TEXT NOT NULL, to_id TEXT NOT NULL,"
           + " body TEXT NOT NULL, created_at INTEGER NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      if (!hasColumn(s, "outbox", "attachments")) {
+        // outboxes written before media carry no attachments column
+        s.execute("ALTER TABLE outbox ADD COLUMN attachments TEXT");
+      }
     }
   }
 
+  private static boolean hasColumn(Statement s, String table, String column) throws SQLException {
+    try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (column.equals(rs.getString("name"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   public synchronized void add(Pending p) throws SQLException {
-    try (PreparedStatement s = db.prepareStatement("INSERT OR IGNORE INTO outbox VALUES (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement s = db.prepareStatement("INSERT OR IGNORE INTO outbox (id, to_kind, to_id, body, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?)")) {
       s.setString(1, p.id());
       s.setString(2, p.toKind());
       s.setString(3, p.to());
       s.setString(4, p.body());
       s.setLong(5, p.createdAt());
+      s.setString(6, p.attachments());
       s.executeUpdate();
     }
   }
@@ -60,9 +83,10 @@ public final class Outbox implements AutoCloseable {
   public synchronized List<Pending> pending() throws SQLException {
     List<Pending> out = new ArrayList<>();
     try (Statement s = db.createStatement();
-         ResultSet rs = s.executeQuery("SELECT id, to_kind, to_id, body, created_at FROM outbox ORDER BY created_at, id")) {
+         ResultSet rs = s.executeQuery("SELECT id, to_kind, to_id, body, created_at, attachments FROM outbox ORDER BY created_at, id")) {
       while (rs.next()) {
-        out.add(new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+        out.add(new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+            rs.getString(6)));
       }
     }
     return out;

@@ -2,9 +2,12 @@ package io.parley.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.client.media.Attachment;
 import java.net.URI;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -67,15 +70,29 @@ public final class ParleyClient implements AutoCloseable {
 
   /** Puts a message in the outbox and sends it; returns its client id. */
   public String send(String toUser, String body) throws SQLException {
-    return enqueue("user", toUser, body);
+    return enqueue("user", toUser, body, List.of());
   }
 
   public String sendToGroup(String group, String body) throws SQLException {
-    return enqueue("group", group, body);
+    return enqueue("group", group, body, List.of());
   }
 
-  private String enqueue(String kind, String to, String body) throws SQLException {
-    Outbox.Pending p = new Outbox.Pending(UUID.randomUUID().toString(), kind, to, body, System.currentTimeMillis());
+  /**
+   * Sends a message carrying already-uploaded media (see {@link io.parley.client.media.MediaClient});
+   * {@code group} false addresses a user.
+   */
+  public String send(String to, boolean group, String body, List<Attachment> attachments) throws SQLException {
+    return enqueue(group ? "group" : "user", to, body, attachments);
+  }
+
+  private String enqueue(String kind, String to, String body, List<Attachment> attachments) throws SQLException {
+    String attached = null;
+    if (!attachments.isEmpty()) {
+      ArrayNode array = JSON.createArrayNode();
+      attachments.forEach(a -> array.add(a.toJson()));
+      attached = array.toString();
+    }
+    Outbox.Pending p = new Outbox.Pending(UUID.randomUUID().toString(), kind, to, body, System.currentTimeMillis(), attached);
     outbox.add(p);
     write(sendFrame(p));
     return p.id();
@@ -221,6 +238,13 @@ public final class ParleyClient implements AutoCloseable {
   private static String sendFrame(Outbox.Pending p) {
     ObjectNode frame = JSON.createObjectNode().put("type", "send").put("id", p.id()).put("body", p.body());
     frame.putObject("to").put(p.toKind(), p.to());
+    if (p.attachments() != null) {
+      try {
+        frame.set("attachments", JSON.readTree(p.attachments()));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("the outbox holds attachments that are not JSON: " + p.id(), e);
+      }
+    }
     return frame.toString();
   }
 

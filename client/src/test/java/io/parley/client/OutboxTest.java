@@ -32,4 +32,20 @@ class OutboxTest {
       assertThat(outbox.cursor()).isEqualTo(5);
     }
   }
+
+  @Test
+  void shouldKeepAttachmentsAndOpenAnOutboxWrittenBeforeThem(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("old.db");
+    try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); var s = db.createStatement()) {
+      s.execute("CREATE TABLE outbox (id TEXT PRIMARY KEY, to_kind TEXT NOT NULL, to_id TEXT NOT NULL,"
+          + " body TEXT NOT NULL, created_at INTEGER NOT NULL)");
+      s.execute("INSERT INTO outbox VALUES ('old', 'user', 'bob', 'from before', 1)");
+    }
+    try (Outbox outbox = new Outbox(file)) {
+      outbox.add(new Outbox.Pending("new", "group", "g1", "a picture", 2, "[{\"asset\":\"ab\"}]"));
+      assertThat(outbox.pending()).containsExactly(
+          new Outbox.Pending("old", "user", "bob", "from before", 1, null),
+          new Outbox.Pending("new", "group", "g1", "a picture", 2, "[{\"asset\":\"ab\"}]"));
+    }
+  }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.client.Incoming;
+import io.parley.client.Outbox;
+import io.parley.client.ParleyClient;
 import io.parley.client.media.Attachment;
 import io.parley.client.media.MediaClient;
 import io.parley.http.HttpJson;
@@ -118,5 +121,36 @@ class AttachmentsIT {
     JsonNode message = b.next("message", WAIT);
     assertThat(message.get("body").asText()).isEqualTo("still here");
     assertThat(b.drain("message", Duration.ofMillis(500))).isEmpty();
+  }
+
+  @Test
+  void shouldCarryAttachmentsThroughTheClientSdkAndItsOutbox() throws Exception {
+    String alice = user("alice");
+    String dave = user("dave");
+    Path file = Files.writeString(files.resolve("notes.txt"), "minutes of the meeting " + UUID.randomUUID());
+    Attachment attachment = media(alice).sendFile(file, "text/plain");
+    java.util.concurrent.BlockingQueue<JsonNode> daveSees = new java.util.concurrent.LinkedBlockingQueue<>();
+    Incoming recorder = new Incoming() {
+      @Override
+      public void message(long seq, String id, String from, String conversation, String body, long at, JsonNode raw) {
+        daveSees.add(raw);
+      }
+    };
+    java.net.URI ws = it.stack.gateway(0).webSocketUri();
+    try (Outbox aliceBox = new Outbox(files.resolve(alice + ".db"));
+         ParleyClient sdk = new ParleyClient(ws, it.stack.tokens().issue(alice, "laptop"), aliceBox, new Incoming() { });
+         Outbox daveBox = new Outbox(files.resolve(dave + ".db"));
+         ParleyClient daveSdk = new ParleyClient(ws, it.stack.tokens().issue(dave, "laptop"), daveBox, recorder)) {
+      daveSdk.start();
+      sdk.start();
+      sdk.send(dave, false, "the notes", java.util.List.of(attachment));
+
+      JsonNode message = daveSees.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(message).isNotNull();
+      Attachment received = Attachment.fromJson(message.get("attachments").get(0));
+      assertThat(received).isEqualTo(attachment);
+      Path saved = media(dave).download(received, files.resolve("notes-for-dave.txt"));
+      assertThat(Files.readString(saved)).isEqualTo(Files.readString(file));
+    }
   }
 }
