@@ -22,6 +22,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * The history and presence API on the local stack's one origin, reading the Cassandra the sinks
@@ -74,7 +75,14 @@ public final class HistoryService implements LocalService {
     DirectoryConfig directoryConfig = DirectoryConfig.from(
         config.with("directory.pool.size", config.string("history.directory.pool.size", "2")));
     directory = DirectoryDatabase.open(directoryConfig, false);
-    return new SendChecks(directory.jdbi())::isMember;
+    SendChecks checks = new SendChecks(directory.jdbi());
+    return (group, user) -> {
+      try {
+        return checks.isMember(group, user);
+      } catch (JdbiException e) {
+        throw new ConversationAccess.Unavailable("the directory cannot say who is in " + group, e);
+      }
+    };
   }
 
   /** Without Cassandra the paths still answer, with 503 and a reason, rather than 404. */

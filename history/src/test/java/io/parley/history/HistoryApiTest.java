@@ -187,6 +187,17 @@ class HistoryApiTest {
   }
 
   @Test
+  void shouldAnswer503WhenGroupMembershipCannotBeTold() throws Exception {
+    start(HistoryMode.PERMANENT, (group, user) -> {
+      throw new ConversationAccess.Unavailable("the directory is down", new IllegalStateException("no connection"));
+    });
+    Reply reply = get(messages("group:gteam1", ""), "alice");
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.body().get("code").asText()).isEqualTo("unavailable");
+    assertThat(get(messages(DM, ""), "alice").status()).isEqualTo(200);
+  }
+
+  @Test
   void shouldSayHistoryIsDisabledInEphemeralModeButStillTellPresence() throws Exception {
     start(HistoryMode.EPHEMERAL);
     Reply history = get(messages(DM, ""), "alice");
