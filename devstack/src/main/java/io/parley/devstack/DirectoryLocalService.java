@@ -17,11 +17,12 @@ import org.eclipse.jetty.server.Handler;
 /**
  * The directory in the local stack: a real MariaDB server (unless {@code directory.jdbc.url} points
  * at one), the directory with its outbox relay, its API on the one origin, and its checks on sends.
+ * Later services find the database through {@code directory.jdbc.url} and {@code directory.jdbc.user}.
  */
 public final class DirectoryLocalService implements LocalService {
   private LocalMariaDb mariaDb;
   private DirectoryService directory;
-  private String jdbcUrl;
+  private Map<String, String> settings = Map.of();
 
   @Override
   public String name() {
@@ -31,11 +32,11 @@ public final class DirectoryLocalService implements LocalService {
   @Override
   public void start(Context context) throws Exception {
     var config = context.config();
-    jdbcUrl = config.get("directory.jdbc.url").orElse(null);
-    if (jdbcUrl == null) {
+    if (config.get("directory.jdbc.url").isEmpty()) {
       mariaDb = LocalMariaDb.start(context.dataDir().resolve("mariadb"));
-      jdbcUrl = mariaDb.database("parley");
-      config = config.with(Map.of("directory.jdbc.url", jdbcUrl, "directory.jdbc.user", "root"));
+      // Later services (the history API's group checks) read the same database with these.
+      settings = Map.of("directory.jdbc.url", mariaDb.database("parley"), "directory.jdbc.user", "root");
+      config = config.with(settings);
     }
     DirectoryConfig directoryConfig = DirectoryConfig.from(config);
     TokenService tokens = TokenService.fromSecret(config.required("auth.token.secret"), directoryConfig.tokenTtl());
@@ -47,9 +48,10 @@ public final class DirectoryLocalService implements LocalService {
     return directory;
   }
 
+  /** The database's address when this service started the server; otherwise the configured one stands. */
   @Override
   public Map<String, String> settings() {
-    return Map.of("directory.jdbc.url", jdbcUrl);
+    return settings;
   }
 
   @Override

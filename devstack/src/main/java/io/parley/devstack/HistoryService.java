@@ -1,7 +1,12 @@
 package io.parley.devstack;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.parley.config.ConfigSource;
+import io.parley.directory.DirectoryConfig;
+import io.parley.directory.SendChecks;
+import io.parley.directory.db.DirectoryDatabase;
 import io.parley.history.ConversationAccess;
+import io.parley.history.ConversationAccess.GroupMembership;
 import io.parley.history.HistoryApi;
 import io.parley.history.HistorySettings;
 import io.parley.history.HistoryStore;
@@ -17,14 +22,19 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * The history and presence API on the local stack's one origin, reading the Cassandra the sinks
- * write. Group history is refused (403) until the directory can say who is in a group.
+ * write. Who is in a group is the directory's answer: the API reads the directory's database (the
+ * one {@code directory.jdbc.url} names, as a production history process would read a replica),
+ * without migrating it, through the directory's own {@link SendChecks}, which caches each answer for
+ * a few seconds. Without a directory, group history is refused (403).
  */
 public final class HistoryService implements LocalService {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HistoryService.class);
   private CqlSession session;
+  private DirectoryDatabase directory;
   private Map<String, Handler> routes = Map.of();
 
   @Override
@@ -39,15 +49,40 @@ public final class HistoryService implements LocalService {
       routes = unavailable();
       return;
     }
-    CassandraSettings cassandra = CassandraSettings.from(context.config());
-    long started = System.nanoTime();
-    session = CqlSessions.open(cassandra, getClass().getClassLoader());
-    long opened = System.nanoTime();
-    CqlSchema.migrate(session, cassandra.keyspace(), cassandra.replication());
-    log.info("Cassandra session in {} ms, schema checked in {} ms", (opened - started) / 1_000_000,
-        (System.nanoTime() - opened) / 1_000_000);
-    routes = HistoryApi.routes(settings, ConversationAccess.participants(ConversationAccess.GroupMembership.UNKNOWN),
-        HistoryStore.cassandra(session, cassandra.keyspace()), context.tokens(), context.registry());
+    try {
+      GroupMembership groups = groupMembership(context.config());
+      CassandraSettings cassandra = CassandraSettings.from(context.config());
+      long started = System.nanoTime();
+      session = CqlSessions.open(cassandra, getClass().getClassLoader());
+      long opened = System.nanoTime();
+      CqlSchema.migrate(session, cassandra.keyspace(), cassandra.replication());
+      log.info("Cassandra session in {} ms, schema checked in {} ms", (opened - started) / 1_000_000,
+          (System.nanoTime() - opened) / 1_000_000);
+      routes = HistoryApi.routes(settings, ConversationAccess.participants(groups),
+          HistoryStore.cassandra(session, cassandra.keyspace()), context.tokens(), context.registry());
+    } catch (Exception e) {
+      close(); // the stack closes only services that started
+      throw e;
+    }
+  }
+
+  /** The directory's membership, read from its database with a small pool of its own. */
+  private GroupMembership groupMembership(ConfigSource config) {
+    if (config.get("directory.jdbc.url").isEmpty()) {
+      log.warn("no directory (directory.jdbc.url is not set): group history is refused");
+      return GroupMembership.UNKNOWN;
+    }
+    DirectoryConfig directoryConfig = DirectoryConfig.from(
+        config.with("directory.pool.size", config.string("history.directory.pool.size", "2")));
+    directory = DirectoryDatabase.open(directoryConfig, false);
+    SendChecks checks = new SendChecks(directory.jdbi());
+    return (group, user) -> {
+      try {
+        return checks.isMember(group, user);
+      } catch (JdbiException e) {
+        throw new ConversationAccess.Unavailable("the directory cannot say who is in " + group, e);
+      }
+    };
   }
 
   /** Without Cassandra the paths still answer, with 503 and a reason, rather than 404. */
@@ -82,6 +117,9 @@ public final class HistoryService implements LocalService {
   public void close() {
     if (session != null) {
       session.close();
+    }
+    if (directory != null) {
+      directory.close();
     }
   }
 }

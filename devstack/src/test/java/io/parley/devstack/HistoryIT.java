@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +36,7 @@ class HistoryIT {
 
   @BeforeAll
   static void start() throws Exception {
-    it = new StackFixture(1);
+    it = StackFixture.withHistory(1, Map.of());
   }
 
   @AfterAll
@@ -71,6 +73,7 @@ class HistoryIT {
   void shouldShowMessagesSentOverWebSocketsInTheHistoryInOrder() throws Exception {
     String alice = user("alice");
     String bob = user("bob");
+    it.users(alice, bob);
     String conversation = Conversations.direct(alice, bob);
     WsClient a = it.connect(0, alice, "phone");
     WsClient b = it.connect(0, bob, "phone");
@@ -122,9 +125,42 @@ class HistoryIT {
   }
 
   @Test
+  void shouldShowGroupHistoryToMembersOnly() throws Exception {
+    String erin = user("erin");
+    String frank = user("frank");
+    String grace = user("grace");
+    String mallory = user("mallory");
+    it.users(erin, frank, grace, mallory);
+    var directory = it.stack.service(DirectoryLocalService.class).directory().directory();
+    String group = directory.createGroup(erin, "Book club", List.of(frank, grace)).id();
+    String conversation = "group:" + group;
+    WsClient e = it.connect(0, erin, "phone");
+    WsClient f = it.connect(0, frank, "phone");
+    Thread.sleep(1_000); // the membership reaches the topology through the directory's outbox relay
+    e.sendRaw(WsClient.JSON.createObjectNode().put("type", "send").put("id", UUID.randomUUID().toString())
+        .put("body", "chapter one").set("to", WsClient.JSON.createObjectNode().put("group", group)).toString());
+    e.next("sent", WAIT);
+    assertThat(f.next("message", WAIT).get("body").asText()).isEqualTo("chapter one");
+
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(bodies(get(frank, history(conversation, "")).body())).containsExactly("chapter one"));
+    assertThat(bodies(get(grace, history(conversation, "")).body())).containsExactly("chapter one");
+    Reply outsider = get(mallory, history(conversation, ""));
+    assertThat(outsider.status()).isEqualTo(403);
+    assertThat(outsider.body().get("code").asText()).isEqualTo("forbidden");
+
+    // removed: no more history, as for anyone outside the group (membership answers live a few seconds)
+    directory.removeMember(erin, group, grace);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(get(grace, history(conversation, "")).status()).isEqualTo(403));
+    assertThat(get(frank, history(conversation, "")).status()).isEqualTo(200);
+  }
+
+  @Test
   void shouldTellPresenceAsDevicesComeAndGo() throws Exception {
     String carol = user("carol");
     String dave = user("dave");
+    it.users(carol, dave);
     assertThat(get(dave, "/v1/users/" + carol + "/presence").body().get("lastSeen").isNull()).isTrue();
 
     WsClient c = it.connect(0, carol, "phone");

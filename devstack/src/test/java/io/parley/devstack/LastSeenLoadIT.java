@@ -33,7 +33,7 @@ class LastSeenLoadIT {
 
   @BeforeAll
   static void start() throws Exception {
-    it = new StackFixture(1, Map.of("gateway.sends.per.second", "40"));
+    it = StackFixture.withHistory(1, Map.of("gateway.sends.per.second", "40"));
   }
 
   @AfterAll

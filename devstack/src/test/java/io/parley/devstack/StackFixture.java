@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
-/** One local stack per test class, on free ports, with short leases so crash tests run in seconds. */
+/**
+ * One local stack per test class, on free ports, with short leases so crash tests run in seconds.
+ * Without Cassandra (history and presence answer 503) unless made {@link #withHistory}.
+ */
 final class StackFixture implements AutoCloseable {
   static final Map<String, String> TEST_SETTINGS = Map.ofEntries(
       Map.entry("mailbox.lease.timeout", "6s"),
@@ -18,7 +21,9 @@ final class StackFixture implements AutoCloseable {
       Map.entry("directory.jdbc.user", "root"),
       // Cheap password hashing: the tests sign up many users; production keeps OWASP's cost.
       Map.entry("directory.password.memory.kib", "1024"),
-      Map.entry("directory.password.iterations", "1"));
+      Map.entry("directory.password.iterations", "1"),
+      // A Cassandra node per stack costs 10-40 s: the tests that need one share one (withHistory).
+      Map.entry("cassandra.enabled", "false"));
 
   final LocalStack stack;
   final WebSocketClient client;
@@ -34,6 +39,13 @@ final class StackFixture implements AutoCloseable {
         .with("directory.jdbc.url", SharedMariaDb.newDatabase()).with(overrides), gateways);
     client = new WebSocketClient();
     client.start();
+  }
+
+  /** A stack with history and last seen: the sinks and the history API on this JVM's shared Cassandra node. */
+  static StackFixture withHistory(int gateways, Map<String, String> overrides) throws Exception {
+    Map<String, String> settings = new java.util.HashMap<>(SharedCassandra.newKeyspace());
+    settings.putAll(overrides);
+    return new StackFixture(gateways, settings);
   }
 
   /** Signs these users up in the directory (password "correct horse battery"), so messages to them are taken. */

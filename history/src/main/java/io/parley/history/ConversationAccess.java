@@ -15,7 +15,15 @@ public interface ConversationAccess {
     /** Until the directory answers, nobody is known to be in any group. */
     GroupMembership UNKNOWN = (group, user) -> false;
 
+    /** @throws Unavailable when whoever knows the groups cannot answer now (the API answers 503) */
     boolean isMember(String group, String user);
+  }
+
+  /** Membership cannot be told now (e.g. the directory's database is down); worth retrying. */
+  final class Unavailable extends RuntimeException {
+    public Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** May {@code user} read {@code conversation}, a valid conversation id? */

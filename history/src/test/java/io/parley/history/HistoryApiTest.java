@@ -68,8 +68,12 @@ class HistoryApiTest {
   private Map<String, org.eclipse.jetty.server.Handler> routes;
 
   void start(HistoryMode mode) throws Exception {
+    start(mode, ConversationAccess.GroupMembership.UNKNOWN);
+  }
+
+  void start(HistoryMode mode, ConversationAccess.GroupMembership groups) throws Exception {
     routes = HistoryApi.routes(new HistorySettings(mode, 50, 200),
-        ConversationAccess.participants(ConversationAccess.GroupMembership.UNKNOWN), store, TOKENS, new PrometheusRegistry());
+        ConversationAccess.participants(groups), store, TOKENS, new PrometheusRegistry());
     server = serve(routes);
   }
 
@@ -171,6 +175,26 @@ class HistoryApiTest {
     assertThat(get(messages("group:gteam1", ""), "alice").status()).isEqualTo(403);
     assertThat(get(messages(DM, ""), null).status()).isEqualTo(401);
     assertThat(store.queries).isEmpty();
+  }
+
+  @Test
+  void shouldLetOnlyMembersReadAGroupAsTheMembershipSays() throws Exception {
+    start(HistoryMode.PERMANENT, (group, user) -> group.equals("gteam1") && user.equals("alice"));
+    assertThat(get(messages("group:gteam1", ""), "alice").status()).isEqualTo(200);
+    assertThat(get(messages("group:gteam1", ""), "bob").status()).isEqualTo(403);
+    assertThat(get(messages("group:gother1", ""), "alice").status()).isEqualTo(403);
+    assertThat(store.queries).hasSize(1);
+  }
+
+  @Test
+  void shouldAnswer503WhenGroupMembershipCannotBeTold() throws Exception {
+    start(HistoryMode.PERMANENT, (group, user) -> {
+      throw new ConversationAccess.Unavailable("the directory is down", new IllegalStateException("no connection"));
+    });
+    Reply reply = get(messages("group:gteam1", ""), "alice");
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.body().get("code").asText()).isEqualTo("unavailable");
+    assertThat(get(messages(DM, ""), "alice").status()).isEqualTo(200);
   }
 
   @Test
