@@ -145,6 +145,14 @@ class HistoryIT {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
         assertThat(bodies(get(frank, history(conversation, "")).body())).containsExactly("chapter one"));
     assertThat(bodies(get(grace, history(conversation, "")).body())).containsExactly("chapter one");
+    // every member's chat list shows the group with its latest message
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      JsonNode chats = get(grace, "/v1/users/me/conversations").body().get("conversations");
+      assertThat(chats).hasSize(1);
+      assertThat(chats.get(0).get("conversation").asText()).isEqualTo(conversation);
+      assertThat(chats.get(0).get("lastMessage").get("preview").asText()).isEqualTo("chapter one");
+    });
+    assertThat(get(mallory, "/v1/users/me/conversations").body().get("conversations")).isEmpty();
     Reply outsider = get(mallory, history(conversation, ""));
     assertThat(outsider.status()).isEqualTo(403);
     assertThat(outsider.body().get("code").asText()).isEqualTo("forbidden");

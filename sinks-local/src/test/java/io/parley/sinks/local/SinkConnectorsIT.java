@@ -58,7 +58,7 @@ class SinkConnectorsIT {
   static byte[] message(String conversation, String from, String id, long sentAt) {
     ChatMessage m = ChatMessage.newBuilder().setId(id).setFrom(from).setFromDevice("phone").setConversation(conversation)
         .setBody("body of " + id).setSentAt(sentAt).build();
-    return MESSAGES.encode(new StoredMessage(m, sentAt + 1));
+    return MESSAGES.encode(new StoredMessage(m, sentAt + 1, java.util.List.of()));
   }
 
   static long rows(String conversation) {

@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * @param day the UTC day of {@code sentAt}: with the conversation, the partition the message lives in
  * @param attachments each as a map of {@code asset, mime, size} and the optional {@code key, name}
+ * @param recipients for a group message, the members it was delivered to (their chat lists show it);
+ *     empty for direct messages and for rows read back from Cassandra, which does not keep them
  */
 public record MessageRow(
     String conversation,
@@ -22,10 +24,17 @@ public record MessageRow(
     String body,
     List<Map<String, String>> attachments,
     Optional<String> group,
-    long storedAt) {
+    long storedAt,
+    List<String> recipients) {
 
   public MessageRow {
     attachments = List.copyOf(attachments);
+    recipients = List.copyOf(recipients);
+  }
+
+  public MessageRow(String conversation, LocalDate day, long sentAt, String sender, String messageId, String senderDevice,
+      String body, List<Map<String, String>> attachments, Optional<String> group, long storedAt) {
+    this(conversation, day, sentAt, sender, messageId, senderDevice, body, attachments, group, storedAt, List.of());
   }
 
   public MessagePosition position() {

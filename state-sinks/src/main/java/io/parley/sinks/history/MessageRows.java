@@ -68,7 +68,7 @@ public final class MessageRows {
     }
     return new MessageRow(conversation, Days.of(m.getSentAt()), m.getSentAt(), m.getFrom(), m.getId(),
         m.getFromDevice(), m.getBody() == null ? "" : m.getBody(), attachments(m.getAttachments()),
-        group, stored.getStoredAt());
+        group, stored.getStoredAt(), group.isPresent() ? recipients(stored.getRecipients(), m.getFrom()) : List.of());
   }
 
   private static List<Map<String, String>> attachments(List<Attachment> attachments) throws InvalidRecordException {
@@ -95,13 +95,18 @@ public final class MessageRows {
 
   /**
    * The chat-list lines these messages touch, one per (user, conversation) with its latest message:
-   * both participants of a direct conversation; for a group, only the sender (who else is in a group
-   * is the directory's knowledge, not this topic's).
+   * both participants of a direct conversation; for a group, the sender and every member the topology
+   * delivered it to (the record's {@code recipients}).
    */
   public List<ChatListRow> chatListRows(List<MessageRow> rows) {
     Map<String, ChatListRow> latest = new LinkedHashMap<>();
     for (MessageRow row : rows) {
-      List<String> users = Conversations.directParticipants(row.conversation()).orElse(List.of(row.sender()));
+      List<String> users = Conversations.directParticipants(row.conversation()).orElseGet(() -> {
+        List<String> members = new ArrayList<>(row.recipients().size() + 1);
+        members.add(row.sender());
+        members.addAll(row.recipients());
+        return members;
+      });
       for (String user : users) {
         ChatListRow line = new ChatListRow(user, row.conversation(), row.sentAt(), row.messageId(), row.sender(),
             preview(row.body()), row.writeTimestampMicros());
@@ -110,6 +115,18 @@ public final class MessageRows {
       }
     }
     return List.copyOf(latest.values());
+  }
+
+  /** Well-formed user ids other than the sender; a record written before recipients existed has none. */
+  private static List<String> recipients(List<String> recipients, String sender) throws InvalidRecordException {
+    List<String> out = new ArrayList<>(recipients.size());
+    for (String user : recipients) {
+      require(Ids.isUser(user), "recipient", user);
+      if (!user.equals(sender)) {
+        out.add(user);
+      }
+    }
+    return out;
   }
 
   String preview(String body) {

@@ -24,7 +24,7 @@ class MessageRowsTest {
   }
 
   static byte[] encode(ChatMessage m) {
-    return SERDE.encode(new StoredMessage(m, m.getSentAt() + 3));
+    return SERDE.encode(new StoredMessage(m, m.getSentAt() + 3, java.util.List.of()));
   }
 
   @Test
@@ -104,13 +104,31 @@ class MessageRowsTest {
   }
 
   @Test
-  void shouldPutAGroupMessageOnlyInTheSendersChatList() throws Exception {
+  void shouldPutAGroupMessageInTheChatListOfTheSenderAndEveryRecipient() throws Exception {
+    ChatMessage m = message("m-1", "alice", "group:gteam1", "hi all", NOON_2026_03_01);
+    m.setGroup("gteam1");
+    MessageRow row = rows.fromRecord("group:gteam1", SERDE.encode(new StoredMessage(m, NOON_2026_03_01 + 3, List.of("bob", "carol"))));
+
+    assertThat(row.group()).contains("gteam1");
+    assertThat(rows.chatListRows(List.of(row))).extracting(ChatListRow::user).containsExactly("alice", "bob", "carol");
+  }
+
+  @Test
+  void shouldPutAGroupMessageWrittenBeforeRecipientsExistedInTheSendersChatListOnly() throws Exception {
     ChatMessage m = message("m-1", "alice", "group:gteam1", "hi all", NOON_2026_03_01);
     m.setGroup("gteam1");
     MessageRow row = rows.fromRecord("group:gteam1", encode(m));
 
-    assertThat(row.group()).contains("gteam1");
     assertThat(rows.chatListRows(List.of(row))).extracting(ChatListRow::user).containsExactly("alice");
+  }
+
+  @Test
+  void shouldRefuseAGroupMessageNamingAMalformedRecipient() {
+    ChatMessage m = message("m-1", "alice", "group:gteam1", "hi all", NOON_2026_03_01);
+    m.setGroup("gteam1");
+    byte[] record = SERDE.encode(new StoredMessage(m, NOON_2026_03_01 + 3, List.of("bob", "'; DROP TABLE x; --")));
+    assertThatThrownBy(() -> rows.fromRecord("group:gteam1", record)).isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("recipient");
   }
 
   @Test

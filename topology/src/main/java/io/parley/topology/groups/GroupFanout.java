@@ -114,16 +114,18 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
     dedupe.put(key, expiresAt);
     dedupe.put(String.format("~%019d|%s", expiresAt, key), expiresAt);
 
-    context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now), now), MESSAGES);
-    MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message)));
-    int recipients = 0;
+    List<String> recipients = new ArrayList<>(set.getMembers().size());
     for (String member : set.getMembers()) {
       if (!member.equals(message.getFrom())) {
-        context.forward(new Record<>(member, deliver, now), MAILBOX);
-        recipients++;
+        recipients.add(member);
       }
     }
-    metrics.fannedOut(recipients);
+    context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now, recipients), now), MESSAGES);
+    MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message)));
+    for (String member : recipients) {
+      context.forward(new Record<>(member, deliver, now), MAILBOX);
+    }
+    metrics.fannedOut(recipients.size());
   }
 
   /** Dedupe keys expire after their TTL; the '~' index sorts after every group id. */

@@ -119,7 +119,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       mailbox.putRef(user, seq, new MessageRef(message.getId(), message.getFrom(), message.getConversation(), now, false, false));
       if (message.getGroup() == null) {
         // A direct message has exactly one recipient mailbox, so this is its one history record.
-        context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now), now), MESSAGES);
+        context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now, List.of()), now), MESSAGES);
       }
     }
     DeviceTable table = mailbox.devices(user);

@@ -57,7 +57,10 @@ class GroupFanoutTest {
   void shouldStoreAGroupMessageInHistoryOnce() {
     box.sendToGroup("alice", GROUP, "m1", "hello all");
 
-    assertThat(box.history()).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("group:" + GROUP));
+    assertThat(box.history()).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("group:" + GROUP);
+      assertThat(r.value().getRecipients()).containsExactlyInAnyOrder("bob", "carol");
+    });
   }
 
   @Test
@@ -90,6 +93,7 @@ class GroupFanoutTest {
     List<Delivery> out = box.deliveries("gw-1");
     assertThat(messagesFor(out, "bob")).isEmpty();
     assertThat(messagesFor(out, "carol")).hasSize(1);
+    assertThat(box.history()).singleElement().satisfies(r -> assertThat(r.value().getRecipients()).containsExactly("carol"));
   }
 
   @Test
