@@ -24,14 +24,21 @@ public final class AssetsLocalService implements LocalService {
     return "assets";
   }
 
+  /** Starts the local S3 server, unless the settings name an S3 endpoint. */
   @Override
-  public void start(Context context) throws Exception {
-    var config = context.config();
-    if (config.get("assets.s3.endpoint").isEmpty()) {
+  public void prepare(Context context) throws Exception {
+    if (context.config().get("assets.s3.endpoint").isEmpty()) {
       s3 = LocalS3.start(context.dataDir().resolve("s3"), 0);
       settings = s3.settings();
-      config = config.with(settings);
     }
+  }
+
+  @Override
+  public void start(Context context) throws Exception {
+    if (s3 == null && context.config().get("assets.s3.endpoint").isEmpty()) {
+      prepare(context);
+    }
+    var config = context.config().with(settings);
     assets = AssetService.start(AssetConfig.from(config), context.tokens(), context.registry());
   }
 

@@ -23,8 +23,9 @@ public final class CassandraService implements LocalService {
     return "Cassandra";
   }
 
+  /** Forks and waits for the local node; the other services boot meanwhile. */
   @Override
-  public void start(Context context) throws Exception {
+  public void prepare(Context context) throws Exception {
     if (!context.config().bool(ENABLED, true)) {
       log.info("Cassandra is disabled ({}=false): no history, no last seen", ENABLED);
       return;
@@ -36,6 +37,11 @@ public final class CassandraService implements LocalService {
     node = CassandraNode.start(context.dataDir().resolve("cassandra"),
         new CassandraNode.Options(context.config().integer("cassandra.heap.mb", 256), CassandraNode.Options.DEFAULTS.startTimeout()));
     settings = Map.of(CONTACT_POINTS, node.contactPoint(), "cassandra.local.datacenter", "datacenter1");
+  }
+
+  @Override
+  public void start(Context context) throws Exception {
+    // the node is up once prepared, and waits on no other service
   }
 
   @Override

@@ -29,11 +29,21 @@ public final class DirectoryLocalService implements LocalService {
     return "directory";
   }
 
+  /** Boots the local MariaDB server, unless the settings name a database. */
+  @Override
+  public void prepare(Context context) throws Exception {
+    if (context.config().get("directory.jdbc.url").isEmpty()) {
+      mariaDb = LocalMariaDb.start(context.dataDir().resolve("mariadb"));
+    }
+  }
+
   @Override
   public void start(Context context) throws Exception {
     var config = context.config();
     if (config.get("directory.jdbc.url").isEmpty()) {
-      mariaDb = LocalMariaDb.start(context.dataDir().resolve("mariadb"));
+      if (mariaDb == null) {
+        prepare(context);
+      }
       // Later services (the history API's group checks) read the same database with these.
       settings = Map.of("directory.jdbc.url", mariaDb.database("parley"), "directory.jdbc.user", "root");
       config = config.with(settings);

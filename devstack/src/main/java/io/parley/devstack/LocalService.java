@@ -11,7 +11,7 @@ import org.eclipse.jetty.server.Handler;
 
 /**
  * One more part of the local stack (a database, a service, a connector), started after Kafka and
- * before the topology and gateways, and stopped in reverse order. What it contributes — settings for
+ * before the gateways (its {@link #prepare} alongside the topology's start), and stopped in reverse order. What it contributes — settings for
  * the parts after it, HTTP routes on the one origin, checks on sends — is read once it has started.
  */
 public interface LocalService extends AutoCloseable {
@@ -25,6 +25,14 @@ public interface LocalService extends AutoCloseable {
 
   String name();
 
+  /**
+   * Slow work that needs nothing from the other services (booting a database server), run at the
+   * same time as theirs and before any {@link #start}. {@code context.config()} holds only the
+   * stack's own settings here. Default: nothing.
+   */
+  default void prepare(Context context) throws Exception {}
+
+  /** Called in order once every service is prepared; sees the settings of the services before it. */
   void start(Context context) throws Exception;
 
   /** Settings the topology, the gateways and later services should see (e.g. a database address). */

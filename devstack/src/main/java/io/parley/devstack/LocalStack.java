@@ -21,6 +21,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,10 +83,11 @@ public final class LocalStack implements AutoCloseable {
     LocalStack stack = new LocalStack(dataDir, local.with(Map.of(
         "kafka.bootstrap.servers", kafka.bootstrapServers(), "auth.token.secret", secret)), kafka, secret);
     try {
+      stack.services.addAll(services); // closed in reverse order, whatever stage a failure stops at
+      stack.prepareInParallel(services);
       for (LocalService service : services) {
         stack.startService(service);
       }
-      stack.startTopology();
       for (int i = 1; i <= gatewayCount; i++) {
         stack.startGateway("gw-" + i, i == 1 ? config.integer("gateway.port", 0) : 0);
       }
@@ -93,10 +98,52 @@ public final class LocalStack implements AutoCloseable {
     return stack;
   }
 
+  /**
+   * The slow parts that need nothing from each other — database servers booting, the topology
+   * joining its group and restoring state — at the same time; most of it is waiting, not computing.
+   * Returns when all are done; throws the first failure only after every part has stopped moving,
+   * so that closing the stack never races a server still starting.
+   */
+  private void prepareInParallel(List<LocalService> toPrepare) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(toPrepare.size() + 1, r -> new Thread(r, "stack-prepare"));
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      LocalService.Context context = new LocalService.Context(dataDir, config, registry, tokens());
+      for (LocalService service : toPrepare) {
+        parts.add(pool.submit(() -> {
+          long started = System.nanoTime();
+          service.prepare(context);
+          log.info("{} prepared in {} ms", service.name(), (System.nanoTime() - started) / 1_000_000);
+          return null;
+        }));
+      }
+      parts.add(pool.submit(() -> {
+        long started = System.nanoTime();
+        startTopology();
+        log.info("topology running in {} ms", (System.nanoTime() - started) / 1_000_000);
+        return null;
+      }));
+      Exception first = null;
+      for (Future<?> part : parts) {
+        try {
+          part.get();
+        } catch (ExecutionException e) {
+          if (first == null) {
+            first = e.getCause() instanceof Exception cause ? cause : e;
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   private void startService(LocalService service) throws Exception {
     long started = System.nanoTime();
     service.start(new LocalService.Context(dataDir, config, registry, tokens()));
-    services.add(service);
     config = config.with(service.settings());
     routes.putAll(service.routes());
     sendPolicies.addAll(service.sendPolicies());
