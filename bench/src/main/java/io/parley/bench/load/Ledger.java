@@ -178,7 +178,7 @@ final class Ledger {
     }
     Map<String, Long> errorCounts = new TreeMap<>();
     errors.forEach((code, adder) -> errorCounts.put(code, adder.sum()));
-    return new StepResult(step, offeredRate, count, deliveredCount, measureSeconds > 0 ? deliveredInWindow.sum() / measureSeconds : 0,
+    return new StepResult(step, offeredRate, deliveriesPerMessage, count, deliveredCount, measureSeconds > 0 ? deliveredInWindow.sum() / measureSeconds : 0,
         copy(deliveryMicros), copy(storedMicros), copy(receiptMicros),
         lost, unanswered, duplicated, refusedCount, missingReceipts, redeliveries.sum(), orderViolations.sum(),
         sendFailures.sum(), disconnects, errorCounts, drainMillis, CpuMeter.perMessage(cpuFrom, cpuTo, deliveredInWindow.sum()));

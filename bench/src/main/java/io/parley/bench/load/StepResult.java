@@ -7,6 +7,10 @@ import org.HdrHistogram.Histogram;
  * One step of load at a fixed offered rate: what was sent, what arrived, how long it took, and
  * every way a message can go wrong. Latency histograms are in microseconds.
  *
+ * @param deliveriesPerMessage deliveries (and receipts) each message must cause: 1 for 1:1, members − 1
+ *     for a group
+ * @param delivered deliveries that arrived (up to {@code deliveriesPerMessage} per message)
+ * @param deliveredPerSecond deliveries arriving per second inside the measurement window
  * @param lost messages Parley acknowledged as stored ({@code sent}) that never reached the recipient
  * @param unanswered messages with neither {@code sent}, {@code error} nor a delivery
  * @param duplicated messages delivered more than once with different seqs (after the client's
@@ -20,6 +24,7 @@ import org.HdrHistogram.Histogram;
 public record StepResult(
     int step,
     double offeredRate,
+    int deliveriesPerMessage,
     int sent,
     int delivered,
     double deliveredPerSecond,
@@ -43,6 +48,11 @@ public record StepResult(
   public boolean intact() {
     return lost == 0 && unanswered == 0 && duplicated == 0 && missingReceipts == 0 && redeliveries == 0
         && orderViolations == 0 && sendFailures == 0 && disconnects == 0;
+  }
+
+  /** Deliveries per second the offered message rate asks for. */
+  public double offeredDeliveriesPerSecond() {
+    return offeredRate * deliveriesPerMessage;
   }
 
   public long errorCount() {
