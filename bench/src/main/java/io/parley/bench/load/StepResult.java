@@ -9,6 +9,9 @@ import org.HdrHistogram.Histogram;
  *
  * @param deliveriesPerMessage deliveries (and receipts) each message must cause: 1 for 1:1, members − 1
  *     for a group
+ * @param offeredDeliveriesPerSecond deliveries per second the messages intended inside the measurement
+ *     window ask for (at a few group messages per second, the whole messages in the window, not the
+ *     nominal rate)
  * @param delivered deliveries that arrived (up to {@code deliveriesPerMessage} per message)
  * @param deliveredPerSecond deliveries arriving per second inside the measurement window
  * @param lost messages Parley acknowledged as stored ({@code sent}) that never reached the recipient
@@ -25,6 +28,7 @@ public record StepResult(
     int step,
     double offeredRate,
     int deliveriesPerMessage,
+    double offeredDeliveriesPerSecond,
     int sent,
     int delivered,
     double deliveredPerSecond,
@@ -48,11 +52,6 @@ public record StepResult(
   public boolean intact() {
     return lost == 0 && unanswered == 0 && duplicated == 0 && missingReceipts == 0 && redeliveries == 0
         && orderViolations == 0 && sendFailures == 0 && disconnects == 0;
-  }
-
-  /** Deliveries per second the offered message rate asks for. */
-  public double offeredDeliveriesPerSecond() {
-    return offeredRate * deliveriesPerMessage;
   }
 
   public long errorCount() {

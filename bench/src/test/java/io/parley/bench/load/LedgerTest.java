@@ -90,6 +90,17 @@ class LedgerTest {
   }
 
   @Test
+  void shouldOfferTheDeliveriesOfTheMessagesIntendedInTheWindow() {
+    // 0.75 msg/s nominal, but only two messages fall inside a 2 s window: 2 × 4 deliveries / 2 s
+    Ledger group = new Ledger(1, 3, 4, 1_000, 3_000);
+    group.intend(0, 500);
+    group.intend(1, 1_500);
+    group.intend(2, 2_900);
+
+    assertThat(group.result(0.75, 2, 0, 0, null, null).offeredDeliveriesPerSecond()).isEqualTo(4);
+  }
+
+  @Test
   void shouldCountAGroupMessageDeliveredMoreOftenThanItHasRecipientsAsDuplicated() {
     Ledger group = new Ledger(1, 1, 2, 0, Long.MAX_VALUE);
     group.intend(0, 10);

@@ -31,7 +31,7 @@ class RateSearchTest {
   private static StepResult step(double rate, int deliveriesPerMessage, double deliveredPerSecond) {
     Histogram h = new Histogram(600_000_000L, 3);
     h.recordValue(10_000);
-    return new StepResult(1, rate, deliveriesPerMessage, 10, 10, deliveredPerSecond, h, h, h, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0,
+    return new StepResult(1, rate, deliveriesPerMessage, rate * deliveriesPerMessage, 10, 10, deliveredPerSecond, h, h, h, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0,
         Map.of());
   }
 }
