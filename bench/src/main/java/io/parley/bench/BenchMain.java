@@ -67,6 +67,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--idle-levels", split = ",", description = "idle socket counts (default 10000,50000,100000)")
   List<Integer> idleLevels;
 
+  @Option(names = "--settle", description = "seconds of unmeasured load on each fresh instance before its search (default 20; smoke 0)")
+  Double settle;
+
   @Option(names = "--groups", description = "groups in the fan-out scenario (default 2; smoke 1)")
   Integer groups;
 
@@ -138,7 +141,8 @@ public final class BenchMain implements Callable<Integer> {
     return new BenchPlan(or(users, base.users()), or(bodyBytes, base.bodyBytes()), search,
         latencyMeasure != null ? BenchRun.seconds(latencyMeasure) : base.latencyMeasure(), or(rate, base.latencyRate()),
         or(baselineRecords, base.baselineRecords()), or(latencyRecords, base.latencyRecords()),
-        idleLevels != null ? List.copyOf(idleLevels) : base.idleLevels(), or(groups, base.groups()),
+        idleLevels != null ? List.copyOf(idleLevels) : base.idleLevels(),
+        settle != null ? BenchRun.seconds(settle) : base.settle(), or(groups, base.groups()),
         or(groupMembers, base.groupMembers()));
   }
 

@@ -141,6 +141,7 @@ public final class BenchRun {
          LoadGenerator generator = LoadGenerator.connect(parley.webSocketUri(), parley.tokens(),
              new DirectPairs(plan.users(), "u"), plan.bodyBytes())) {
       requireIntact(guarantee + " warm-up", generator.prime(plan.drainTimeout()));
+      settle(guarantee, generator, plan.search().startRate());
       RateSearch.Result search = null;
       double rate = latencyRate;
       if (options.scenario() != Scenario.LATENCY || rate <= 0) {
@@ -190,6 +191,7 @@ public final class BenchRun {
       parley.publishGroups(workload.memberships());
       try (LoadGenerator generator = LoadGenerator.connect(parley.webSocketUri(), parley.tokens(), workload, plan.bodyBytes())) {
         awaitMembership(generator, plan.drainTimeout());
+        settle(label, generator, search.startRate());
         RateSearch.Result result = RateSearch.run(label, generator, search);
         groups = new GroupResult(plan.groups(), plan.groupMembers(), result);
         log.info("{}: max {} msg/s = {} deliveries/s", label, result.maxRate(), Math.round(groups.maxDeliveriesPerSecond()));
@@ -200,6 +202,17 @@ public final class BenchRun {
       }
       throw e;
     }
+  }
+
+  /** Unmeasured load at half the first search rate, so the first measured step does not meet a cold instance. */
+  private void settle(String label, LoadGenerator generator, double startRate) throws InterruptedException {
+    Duration settle = options.plan().settle();
+    if (settle.isZero()) {
+      return;
+    }
+    double rate = RateSearch.roundRate(startRate / 2);
+    log.info("{}: settling at {} msg/s for {} s", label, rate, settle.toSeconds());
+    requireIntact(label + " settling", generator.run(rate, settle, Duration.ZERO, options.plan().drainTimeout()));
   }
 
   /**
@@ -250,13 +263,13 @@ public final class BenchRun {
       try {
         off = historySearch(bootstrap, false, withCassandra, search);
         SinkRun on = historySearch(bootstrap, true, withCassandra, search);
-        history = new HistoryResult(off.search(), on.search(), on.sent(), on.written(), on.catchUp());
+        history = new HistoryResult(off.search(), on.search(), on.sent(), on.written(), on.retries(), on.catchUp());
         log.info("history: off {} msg/s, on {} msg/s; the sink wrote {} of {} messages", off.search().maxRate(),
             on.search().maxRate(), on.written(), on.sent());
       } catch (BenchFailure e) {
         RateSearch.Result failed = new RateSearch.Result(off == null ? "history sink off" : "history sink on", e.steps(), 0,
             plan.search().p99LimitMs());
-        history = new HistoryResult(off == null ? failed : off.search(), off == null ? null : failed, 0, 0, null);
+        history = new HistoryResult(off == null ? failed : off.search(), off == null ? null : failed, 0, 0, 0, null);
         throw e;
       }
     } finally {
@@ -265,7 +278,7 @@ public final class BenchRun {
   }
 
   /** One history search; with the sink on, also how much the sink wrote and how long it took to catch up. */
-  private record SinkRun(RateSearch.Result search, long sent, long written, Duration catchUp) {}
+  private record SinkRun(RateSearch.Result search, long sent, long written, long retries, Duration catchUp) {}
 
   private SinkRun historySearch(String bootstrap, boolean sinkOn, ConfigSource config, RateSearch.Plan search) throws Exception {
     BenchPlan plan = options.plan();
@@ -276,15 +289,17 @@ public final class BenchRun {
          LoadGenerator generator = LoadGenerator.connect(parley.webSocketUri(), parley.tokens(),
              new DirectPairs(plan.users(), "u"), plan.bodyBytes())) {
       requireIntact(label + " warm-up", generator.prime(plan.drainTimeout()));
+      settle(label, generator, search.startRate());
       RateSearch.Result result = RateSearch.run(label, generator, search);
       long sent = generator.sentTotal();
       if (!sinkOn) {
-        return new SinkRun(result, sent, 0, Duration.ZERO);
+        return new SinkRun(result, sent, 0, 0, Duration.ZERO);
       }
       long started = System.nanoTime();
       long written = awaitSink(sent, Duration.ofMinutes(1));
       Duration waited = written >= sent ? Duration.ofNanos(System.nanoTime() - started) : null;
-      return new SinkRun(result, sent, written, waited);
+      long retries = Math.round(new ConnectMetrics().total(ParleyConnectors.MESSAGES, SinkMetrics.RETRIES));
+      return new SinkRun(result, sent, written, retries, waited);
     }
   }
 

@@ -284,7 +284,7 @@ public final class Report {
           : "caught up " + String.format(Locale.ROOT, "%.1f s", h.catchUp().toMillis() / 1000.0) + " after the last step";
       line();
       line("The sink wrote " + count(h.recordsWritten()) + " of the " + count(h.messagesSent()) + " messages the \"on\" "
-          + "instance stored (warm-up included) and " + caughtUp + ".");
+          + "instance stored (warm-up included; " + count(h.retries()) + " write retries) and " + caughtUp + ".");
     }
     search(h.off(), "History sink off");
     if (h.on() != null) {

@@ -10,10 +10,12 @@ import java.time.Duration;
  * @param on the search with the messages sink writing history
  * @param messagesSent messages the "on" instance stored over all its steps, warm-up included
  * @param recordsWritten records the messages sink wrote to Cassandra by the end
+ * @param retries write retries the messages sink reported (a retried batch is written, and counted, again)
  * @param catchUp how long after the last step the sink needed to write everything (null: it had not
  *     caught up when the wait ended)
  */
-public record HistoryResult(RateSearch.Result off, RateSearch.Result on, long messagesSent, long recordsWritten, Duration catchUp) {
+public record HistoryResult(RateSearch.Result off, RateSearch.Result on, long messagesSent, long recordsWritten, long retries,
+    Duration catchUp) {
 
   /** Maximum with the sink over maximum without (NaN when either search has no passing step). */
   public double ratio() {
