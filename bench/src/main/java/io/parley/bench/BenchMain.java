@@ -70,6 +70,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--settle", description = "seconds of unmeasured load on each fresh instance before its search (default 20; smoke 0)")
   Double settle;
 
+  @Option(names = "--jvm-warmup", description = "seconds of unmeasured load on a throwaway instance first (default 90; smoke 0)")
+  Double jvmWarmup;
+
   @Option(names = "--groups", description = "groups in the fan-out scenario (default 2; smoke 1)")
   Integer groups;
 
@@ -142,7 +145,8 @@ public final class BenchMain implements Callable<Integer> {
         latencyMeasure != null ? BenchRun.seconds(latencyMeasure) : base.latencyMeasure(), or(rate, base.latencyRate()),
         or(baselineRecords, base.baselineRecords()), or(latencyRecords, base.latencyRecords()),
         idleLevels != null ? List.copyOf(idleLevels) : base.idleLevels(),
-        settle != null ? BenchRun.seconds(settle) : base.settle(), or(groups, base.groups()),
+        settle != null ? BenchRun.seconds(settle) : base.settle(),
+        jvmWarmup != null ? BenchRun.seconds(jvmWarmup) : base.jvmWarmup(), or(groups, base.groups()),
         or(groupMembers, base.groupMembers()));
   }
 
