@@ -19,10 +19,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "parley bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Measure Parley on this machine against the raw Kafka limit of the same broker, in one run,",
         "and write the figures into docs/benchmarks.md. Exits 2 if any message was lost, duplicated or reordered.",
-        "Scenarios: all (default), baseline, throughput, latency, guarantee, idle, smoke."})
+        "Scenarios: all (default), baseline, throughput, latency, guarantee, groups, history, idle, smoke."})
 public final class BenchMain implements Callable<Integer> {
 
-  @Parameters(index = "0", defaultValue = "all", description = "all | baseline | throughput | latency | guarantee | idle | smoke")
+  @Parameters(index = "0", defaultValue = "all", description = "all | baseline | throughput | latency | guarantee | groups | history | idle | smoke")
   String scenario;
 
   @Option(names = "--users", description = "sockets (users) of the 1:1 load, an even number (default 200; smoke 10)")
@@ -66,6 +66,18 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--idle-levels", split = ",", description = "idle socket counts (default 10000,50000,100000)")
   List<Integer> idleLevels;
+
+  @Option(names = "--settle", description = "seconds of unmeasured load on each fresh instance before its search (default 20; smoke 0)")
+  Double settle;
+
+  @Option(names = "--jvm-warmup", description = "seconds of unmeasured load on a throwaway instance first (default 90; smoke 0)")
+  Double jvmWarmup;
+
+  @Option(names = "--groups", description = "groups in the fan-out scenario (default 2; smoke 1)")
+  Integer groups;
+
+  @Option(names = "--group-members", description = "members per group, each with one socket (default 100; smoke 5)")
+  Integer groupMembers;
 
   @Option(names = "--set", description = "a Parley setting for the measured instances, key=value (repeatable), "
       + "e.g. --set topology.commit.interval=50ms --set topology.streams.num.standby.replicas=0")
@@ -132,7 +144,10 @@ public final class BenchMain implements Callable<Integer> {
     return new BenchPlan(or(users, base.users()), or(bodyBytes, base.bodyBytes()), search,
         latencyMeasure != null ? BenchRun.seconds(latencyMeasure) : base.latencyMeasure(), or(rate, base.latencyRate()),
         or(baselineRecords, base.baselineRecords()), or(latencyRecords, base.latencyRecords()),
-        idleLevels != null ? List.copyOf(idleLevels) : base.idleLevels());
+        idleLevels != null ? List.copyOf(idleLevels) : base.idleLevels(),
+        settle != null ? BenchRun.seconds(settle) : base.settle(),
+        jvmWarmup != null ? BenchRun.seconds(jvmWarmup) : base.jvmWarmup(), or(groups, base.groups()),
+        or(groupMembers, base.groupMembers()));
   }
 
   private static <T> T or(T value, T fallback) {

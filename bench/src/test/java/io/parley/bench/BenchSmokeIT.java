@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole benchmark at a tiny load — baseline tools, both guarantees, the forked idle gateway,
- * the report and the chart — so the harness never rots. It asserts that nothing was lost,
+ * The whole benchmark at a tiny load — baseline tools, both guarantees, a 5-member group fan-out, the
+ * forked idle gateway, the report and the chart — so the harness never rots. It asserts that nothing was lost,
  * duplicated or reordered and that every part produced figures; never how fast anything was.
  */
 @Timeout(300)
@@ -39,16 +39,20 @@ class BenchSmokeIT {
     steps.addAll(results.alos().steps());
     steps.add(results.eosLatency());
     steps.add(results.alosLatency());
+    steps.addAll(results.groups().search().steps());
     for (StepResult step : steps) {
       assertThat(step.intact()).as(step.faults()).isTrue();
-      assertThat(step.delivered()).isEqualTo(step.sent() - step.refused());
+      assertThat(step.delivered()).isEqualTo((step.sent() - step.refused()) * step.deliveriesPerMessage());
       assertThat(step.deliveryMicros().getTotalCount()).isPositive();
     }
+    assertThat(results.groups().members()).isEqualTo(5);
+    assertThat(results.groups().search().steps()).allSatisfy(step -> assertThat(step.deliveriesPerMessage()).isEqualTo(4));
     IdleResult.Level largest = results.idle().largest();
     assertThat(largest.connections()).isEqualTo(100);
     assertThat(largest.heapBytes()).isPositive();
     String page = Files.readString(report);
-    assertThat(page).contains("Hand-written notes that a run must keep.", Report.BEGIN, Report.END, "latency.png");
+    assertThat(page).contains("Hand-written notes that a run must keep.", Report.BEGIN, Report.END, "latency.png",
+        "Group fan-out search");
     assertThat(dir.resolve("latency.png")).isNotEmptyFile();
   }
 }

@@ -20,8 +20,7 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
   private volatile boolean closing;
   // Touched only by the thread Jetty delivers this socket's frames on, one frame at a time.
   private long lastSeq;
-  private int lastStep = -1;
-  private int lastIndex = -1;
+  private final SendOrder sendOrder = new SendOrder();
 
   BenchSocket(Supplier<Ledger> ledger, Runnable onUnexpectedClose) {
     this.ledger = ledger;
@@ -42,7 +41,9 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
       case "message" -> {
         send(Frames.ack(frame.seq()), current);
         if (newSeq(frame.seq(), current)) {
-          checkSendOrder(frame.id(), current);
+          if (!sendOrder.accept(frame.from(), frame.id())) {
+            current.orderViolation();
+          }
           current.delivered(frame.id(), now);
         }
       }
@@ -69,17 +70,6 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
     }
     lastSeq = seq;
     return true;
-  }
-
-  /** One sender per recipient writes in index order, so indexes of a step must rise. */
-  private void checkSendOrder(String id, Ledger current) {
-    int step = MessageIds.step(id);
-    int index = MessageIds.index(id);
-    if (step == lastStep && index <= lastIndex) {
-      current.orderViolation();
-    }
-    lastStep = step;
-    lastIndex = index;
   }
 
   void send(String frame, Ledger current) {

@@ -17,8 +17,8 @@ public record DirectPairs(int users, String prefix) implements Workload {
   }
 
   @Override
-  public String recipient(int n) {
-    return userId(sender(n) ^ 1);
+  public Address address(int n) {
+    return Address.user(userId(sender(n) ^ 1));
   }
 
   @Override
@@ -29,5 +29,10 @@ public record DirectPairs(int users, String prefix) implements Workload {
   @Override
   public String userId(int index) {
     return prefix + index;
+  }
+
+  @Override
+  public int primeMessages() {
+    return users;
   }
 }

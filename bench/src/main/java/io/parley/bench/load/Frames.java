@@ -16,11 +16,13 @@ final class Frames {
   private Frames() {}
 
   /** What the generator needs of a server frame; fields a frame lacks stay null or -1. */
-  record Inbound(String type, long seq, String id, String body, String status, String code, String ref) {}
+  record Inbound(String type, long seq, String id, String from, String body, String status, String code, String ref) {}
 
-  static String send(String id, String to, String body) {
-    // Ids, user ids and bodies are generated here from [A-Za-z0-9:-] and digits: nothing to escape.
-    return "{\"type\":\"send\",\"id\":\"" + id + "\",\"to\":{\"user\":\"" + to + "\"},\"body\":\"" + body + "\"}";
+  static String send(String id, Address to, String body) {
+    // Ids, user and group ids and bodies are generated here from [A-Za-z0-9:-] and digits: nothing to escape.
+    String kind = to.kind() == Address.Kind.GROUP ? "group" : "user";
+    return "{\"type\":\"send\",\"id\":\"" + id + "\",\"to\":{\"" + kind + "\":\"" + to.id() + "\"},\"body\":\"" + body
+        + "\"}";
   }
 
   static String ack(long seq) {
@@ -31,6 +33,7 @@ final class Frames {
     String type = null;
     long seq = -1;
     String id = null;
+    String from = null;
     String body = null;
     String status = null;
     String code = null;
@@ -50,6 +53,7 @@ final class Frames {
           case "type" -> type = p.getText();
           case "seq" -> seq = p.getLongValue();
           case "id" -> id = p.getText();
+          case "from" -> from = p.getText();
           case "body" -> body = p.getText();
           case "status" -> status = p.getText();
           case "code" -> code = p.getText();
@@ -60,6 +64,6 @@ final class Frames {
     } catch (IOException e) {
       throw new IllegalArgumentException("server sent invalid JSON: " + text, e);
     }
-    return new Inbound(type, seq, id, body, status, code, ref);
+    return new Inbound(type, seq, id, from, body, status, code, ref);
   }
 }

@@ -156,7 +156,11 @@ final class Ledger {
     int refusedCount = 0;
     int missingReceipts = 0;
     int deliveredCount = 0;
+    int intendedInWindow = 0;
     for (int n = 0; n < count; n++) {
+      if (inWindow(n)) {
+        intendedInWindow++;
+      }
       int d = delivered.get(n);
       deliveredCount += Math.min(d, deliveriesPerMessage);
       if (d > deliveriesPerMessage) {
@@ -178,7 +182,10 @@ final class Ledger {
     }
     Map<String, Long> errorCounts = new TreeMap<>();
     errors.forEach((code, adder) -> errorCounts.put(code, adder.sum()));
-    return new StepResult(step, offeredRate, count, deliveredCount, measureSeconds > 0 ? deliveredInWindow.sum() / measureSeconds : 0,
+    double offeredDeliveries = measureSeconds > 0 ? intendedInWindow * (double) deliveriesPerMessage / measureSeconds
+        : offeredRate * deliveriesPerMessage;
+    return new StepResult(step, offeredRate, deliveriesPerMessage, offeredDeliveries, count, deliveredCount,
+        measureSeconds > 0 ? deliveredInWindow.sum() / measureSeconds : 0,
         copy(deliveryMicros), copy(storedMicros), copy(receiptMicros),
         lost, unanswered, duplicated, refusedCount, missingReceipts, redeliveries.sum(), orderViolations.sum(),
         sendFailures.sum(), disconnects, errorCounts, drainMillis, CpuMeter.perMessage(cpuFrom, cpuTo, deliveredInWindow.sum()));

@@ -7,6 +7,13 @@ import org.HdrHistogram.Histogram;
  * One step of load at a fixed offered rate: what was sent, what arrived, how long it took, and
  * every way a message can go wrong. Latency histograms are in microseconds.
  *
+ * @param deliveriesPerMessage deliveries (and receipts) each message must cause: 1 for 1:1, members − 1
+ *     for a group
+ * @param offeredDeliveriesPerSecond deliveries per second the messages intended inside the measurement
+ *     window ask for (at a few group messages per second, the whole messages in the window, not the
+ *     nominal rate)
+ * @param delivered deliveries that arrived (up to {@code deliveriesPerMessage} per message)
+ * @param deliveredPerSecond deliveries arriving per second inside the measurement window
  * @param lost messages Parley acknowledged as stored ({@code sent}) that never reached the recipient
  * @param unanswered messages with neither {@code sent}, {@code error} nor a delivery
  * @param duplicated messages delivered more than once with different seqs (after the client's
@@ -20,6 +27,8 @@ import org.HdrHistogram.Histogram;
 public record StepResult(
     int step,
     double offeredRate,
+    int deliveriesPerMessage,
+    double offeredDeliveriesPerSecond,
     int sent,
     int delivered,
     double deliveredPerSecond,

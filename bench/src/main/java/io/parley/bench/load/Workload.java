@@ -1,12 +1,12 @@
 package io.parley.bench.load;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Who sends to whom. The generator asks the workload, for the n-th message of a step, which
  * connected user sends it and to which address, and how many deliveries that message must cause.
- *
- * <p>1:1 chat is {@link DirectPairs}. Group fan-out (issue scenario (e)) is another implementation:
- * a sender addresses {@code {"group": G}} and {@link #deliveriesPerMessage()} is the member count
- * less the sender; the ledger then expects that many deliveries per message.
+ * 1:1 chat is {@link DirectPairs}; group fan-out is {@link GroupChats}.
  */
 public interface Workload {
   /** How many users the workload needs connected. */
@@ -15,12 +15,23 @@ public interface Workload {
   /** The index of the user who sends message {@code n}. */
   int sender(int n);
 
-  /** The user id message {@code n} is addressed to. */
-  String recipient(int n);
+  /** Where message {@code n} is addressed. */
+  Address address(int n);
 
-  /** Deliveries each message must cause (1 for a direct message). */
+  /** Deliveries (and receipts back to the sender) each message must cause: 1 for a direct message. */
   int deliveriesPerMessage();
 
   /** The id of user {@code index}. */
   String userId(int index);
+
+  /**
+   * How many messages warm every path up once: messages {@code 0..n-1} reach every socket (and their
+   * receipts every sender) at least once, or for groups at least every group once.
+   */
+  int primeMessages();
+
+  /** The groups this workload needs, id → members, published before any socket opens; empty for 1:1. */
+  default Map<String, List<String>> memberships() {
+    return Map.of();
+  }
 }

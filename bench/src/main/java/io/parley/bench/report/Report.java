@@ -4,6 +4,8 @@ import io.parley.bench.baseline.BaselineResult;
 import io.parley.bench.baseline.KafkaBaseline;
 import io.parley.bench.idle.IdleResult;
 import io.parley.bench.load.StepResult;
+import io.parley.bench.scenario.GroupResult;
+import io.parley.bench.scenario.HistoryResult;
 import io.parley.bench.scenario.RateSearch;
 import io.parley.bench.stack.KafkaFootprint;
 import java.io.IOException;
@@ -26,6 +28,7 @@ public final class Report {
   static final double P2_MAX = 5;
   static final double P3_MAX_BYTES = 8 * 1024;
   static final int P3_SOCKETS = 100_000;
+  static final double P4_MIN = 3;
   static final double P5_MIN = 0.8;
 
   private final StringBuilder md = new StringBuilder();
@@ -75,7 +78,7 @@ public final class Report {
     targets(r);
     baseline(r.baseline());
     if (r.eos() != null) {
-      search(r.eos());
+      search(r.eos(), "1:1 throughput search, " + r.eos().label() + " (scenario a)");
     }
     if (r.eos() != null && chartName != null) {
       line();
@@ -83,8 +86,10 @@ public final class Report {
     }
     latency(r);
     if (r.alos() != null) {
-      search(r.alos());
+      search(r.alos(), "1:1 throughput search, " + r.alos().label() + " (scenario d)");
     }
+    groups(r.groups());
+    history(r.history());
     footprint(r);
     idle(r.idle());
     line();
@@ -143,7 +148,15 @@ public final class Report {
     } else {
       row("P3", "≤ 8 KB gateway memory per idle socket at 100k", "not run", "", "");
     }
-    row("P4", "100-member fan-out deliveries/s ≥ 3× 1:1 msgs/s", "not measured: groups are not on main yet", "", "—");
+    GroupResult g = r.groups();
+    if (g != null && r.eos() != null) {
+      double ratio = g.maxDeliveriesPerSecond() / Math.max(1, r.eos().maxRate());
+      row("P4", "100-member fan-out deliveries/s ≥ 3× 1:1 msgs/s", rate(g.maxDeliveriesPerSecond()) + " deliveries/s ("
+          + decimal(g.search().maxRate()) + " msg/s to " + g.members() + "-member groups) vs " + rate(r.eos().maxRate()) + " msg/s",
+          times(ratio), atLeast(ratio, P4_MIN) + (g.members() == 100 ? "" : " (" + g.members() + "-member groups)"));
+    } else {
+      row("P4", "100-member fan-out deliveries/s ≥ 3× 1:1 msgs/s", "not run", "", "");
+    }
     if (r.eos() != null && r.alos() != null) {
       double ratio = r.eos().maxRate() / Math.max(1, r.alos().maxRate());
       String p99 = r.eosLatency() != null && r.alosLatency() != null
@@ -154,6 +167,11 @@ public final class Report {
           String.format(Locale.ROOT, "%.2f×", ratio), atLeast(ratio, P5_MIN));
     } else {
       row("P5", "exactly_once_v2 ≥ 0.8× at_least_once", "not run", "", "");
+    }
+    HistoryResult h = r.history();
+    if (h != null && h.on() != null) {
+      row("history", "(no target) 1:1 msgs/s with the Cassandra history sink, over without",
+          rate(h.on().maxRate()) + " vs " + rate(h.off().maxRate()) + " msg/s", String.format(Locale.ROOT, "%.2f×", h.ratio()), "—");
     }
   }
 
@@ -176,8 +194,8 @@ public final class Report {
             + " ms (whole ms, rounded down)");
   }
 
-  private void search(RateSearch.Result s) {
-    heading("1:1 throughput search, " + s.label() + " (scenario " + (s.label().startsWith("exactly") ? "a" : "d") + ")");
+  private void search(RateSearch.Result s, String title) {
+    heading(title);
     line("Open-loop steps; latency is sender-to-recipient from each message's intended send time (coordinated omission "
         + "corrected), over the messages intended in the measurement window. A step passes with p99 ≤ "
         + Math.round(s.p99LimitMs()) + " ms, ≥ " + Math.round(RateSearch.keepUp() * 100) + "% of the offered rate delivered, "
@@ -222,11 +240,56 @@ public final class Report {
   }
 
   private void stepRow(StepResult s, String verdict) {
-    row(rate(s.offeredRate()), rate(s.deliveredPerSecond()), ms(s.deliveryMs(50)), ms(s.deliveryMs(90)), ms(s.deliveryMs(99)),
+    row(decimal(s.offeredRate()), rate(s.deliveredPerSecond()), ms(s.deliveryMs(50)), ms(s.deliveryMs(90)), ms(s.deliveryMs(99)),
         ms(s.deliveryMs(99.9)), ms(s.deliveryMs(100)), ms(s.storedMs(99)), ms(s.receiptMs(99)), cpu(s.cpuMsPerMessage()), count(s.sent()),
         s.errorCount() == 0 ? "0" : s.errors().toString(),
         (s.lost() + s.unanswered()) + " · " + s.duplicated() + " · " + s.orderViolations(),
         String.format(Locale.ROOT, "%.1f s", s.drainMillis() / 1000.0), verdict);
+  }
+
+  private void groups(GroupResult g) {
+    if (g == null) {
+      return;
+    }
+    heading("Group fan-out search, " + g.groups() + " group(s) of " + g.members() + " members (scenario e)");
+    line("The same open-loop search, in group messages per second; every member sends in turn to its own group. Each message "
+        + "must reach the other " + g.deliveriesPerMessage() + " members, each of which acks it, so its sender gets "
+        + g.deliveriesPerMessage() + " receipts. Here **delivered/s counts deliveries** (a step passes with ≥ "
+        + Math.round(RateSearch.keepUp() * 100) + "% of offered × " + g.deliveriesPerMessage() + "), latency is per delivery, "
+        + "`receipt` p99 is each message's first receipt, CPU is per delivery. A step passes with p99 ≤ "
+        + Math.round(g.search().p99LimitMs()) + " ms. **Max sustained: " + decimal(g.search().maxRate()) + " msg/s = "
+        + rate(g.maxDeliveriesPerSecond()) + " deliveries/s.**");
+    line();
+    stepHeader();
+    for (StepResult step : g.search().steps()) {
+      stepRow(step, g.search().passed(step) ? "pass" : "fail");
+    }
+  }
+
+  private void history(HistoryResult h) {
+    if (h == null) {
+      return;
+    }
+    heading("1:1 throughput with and without the Cassandra history sink");
+    line("Two fresh instances on the same broker and one forked Cassandra 5 node (up for both): the first runs no sink, "
+        + "the second an in-process standalone Connect worker with Parley's messages (and last-seen) sink writing every "
+        + "stored message to Cassandra, as `./parley up` runs them. Same (a)-style search, exactly_once_v2.");
+    line();
+    line("| | sink off | sink on | on / off |");
+    line("|---|---|---|---|");
+    row("max sustained 1:1 msg/s", rate(h.off().maxRate()), h.on() == null ? "not run" : rate(h.on().maxRate()),
+        h.on() == null ? "" : String.format(Locale.ROOT, "%.2f×", h.ratio()));
+    if (h.on() != null) {
+      String caughtUp = h.catchUp() == null ? "had not caught up a minute after the last step"
+          : "caught up " + String.format(Locale.ROOT, "%.1f s", h.catchUp().toMillis() / 1000.0) + " after the last step";
+      line();
+      line("The sink wrote " + count(h.recordsWritten()) + " of the " + count(h.messagesSent()) + " messages the \"on\" "
+          + "instance stored (warm-up included; " + count(h.retries()) + " write retries) and " + caughtUp + ".");
+    }
+    search(h.off(), "History sink off");
+    if (h.on() != null) {
+      search(h.on(), "History sink on");
+    }
   }
 
   private void footprint(BenchResults r) {
@@ -306,6 +369,11 @@ public final class Report {
       return "–";
     }
     return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** Whole numbers from 10 up, two decimals below (group message rates are small). */
+  static String decimal(double r) {
+    return r >= 10 ? rate(r) : String.format(Locale.ROOT, "%.2f", r);
   }
 
   private static String pct(double ratio) {

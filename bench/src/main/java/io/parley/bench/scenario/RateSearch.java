@@ -49,7 +49,7 @@ public final class RateSearch {
 
   static boolean passes(StepResult step, double p99LimitMs) {
     return step.intact() && step.errorCount() == 0 && step.deliveryMs(99) <= p99LimitMs
-        && step.deliveredPerSecond() >= KEEP_UP * step.offeredRate();
+        && step.deliveredPerSecond() >= KEEP_UP * step.offeredDeliveriesPerSecond();
   }
 
   /** Runs the search; a step that loses, duplicates or reorders anything ends it with {@link BenchFailure}. */
@@ -75,7 +75,7 @@ public final class RateSearch {
       }
     }
     for (int i = 0; i < plan.refineSteps() && lastPass > 0 && firstFail != Double.POSITIVE_INFINITY; i++) {
-      double mid = Math.round((lastPass + firstFail) / 2);
+      double mid = roundRate((lastPass + firstFail) / 2);
       if (step(label, generator, plan, mid, steps)) {
         lastPass = mid;
       } else {
@@ -85,16 +85,21 @@ public final class RateSearch {
     return new Result(label, List.copyOf(steps), lastPass, plan.p99LimitMs());
   }
 
+  /** Whole messages per second, or two decimals below 10/s (a 100-member group's rates are small). */
+  public static double roundRate(double rate) {
+    return rate >= 10 ? Math.round(rate) : Math.round(rate * 100) / 100.0;
+  }
+
   private static boolean step(String label, LoadGenerator generator, Plan plan, double rate, List<StepResult> steps)
       throws InterruptedException {
     StepResult step = generator.run(rate, plan.warmup(), plan.measure(), plan.drainTimeout());
     steps.add(step);
     boolean ok = passes(step, plan.p99LimitMs());
-    log.info("{} {} msg/s: delivered {}/s, p50 {} ms, p99 {} ms, p99.9 {} ms, errors {}, drained in {} ms, cpu ms/msg {} -> {}",
-        label, Math.round(rate), Math.round(step.deliveredPerSecond()), step.deliveryMs(50), step.deliveryMs(99),
+    log.info("{} {} msg/s: {} deliveries/s, p50 {} ms, p99 {} ms, p99.9 {} ms, errors {}, drained in {} ms, cpu ms/msg {} -> {}",
+        label, roundRate(rate), Math.round(step.deliveredPerSecond()), step.deliveryMs(50), step.deliveryMs(99),
         step.deliveryMs(99.9), step.errors(), step.drainMillis(), step.cpuMsPerMessage(), ok ? "pass" : "fail");
     if (!step.intact()) {
-      throw new BenchFailure(label + " at " + Math.round(rate) + " msg/s: " + step.faults(), steps);
+      throw new BenchFailure(label + " at " + roundRate(rate) + " msg/s: " + step.faults(), steps);
     }
     return ok;
   }

@@ -9,10 +9,17 @@ class FramesTest {
 
   @Test
   void shouldWriteSendFramesTheGatewayParses() throws Exception {
-    var frame = new ObjectMapper().readTree(Frames.send("b1-2", "u3", "99:xx"));
+    var frame = new ObjectMapper().readTree(Frames.send("b1-2", Address.user("u3"), "99:xx"));
     assertThat(frame.get("type").asText()).isEqualTo("send");
     assertThat(frame.get("to").get("user").asText()).isEqualTo("u3");
     assertThat(frame.get("body").asText()).isEqualTo("99:xx");
+  }
+
+  @Test
+  void shouldAddressAGroupSendToTheGroup() throws Exception {
+    var frame = new ObjectMapper().readTree(Frames.send("b1-2", Address.group("gbench0001"), "99:xx"));
+    assertThat(frame.get("to").get("group").asText()).isEqualTo("gbench0001");
+    assertThat(frame.get("to").has("user")).isFalse();
   }
 
   @Test
@@ -22,6 +29,7 @@ class FramesTest {
     assertThat(in.type()).isEqualTo("message");
     assertThat(in.seq()).isEqualTo(7);
     assertThat(in.id()).isEqualTo("b1-2");
+    assertThat(in.from()).isEqualTo("u2");
     assertThat(in.body()).isEqualTo("99:xx");
   }
 

@@ -28,6 +28,6 @@ class LatencyChartTest {
     Histogram h = new Histogram(600_000_000L, 3);
     h.recordValue(micros);
     h.recordValue(micros * 3);
-    return new StepResult(1, rate, 10, 10, rate, h, h, h, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, Map.of());
+    return new StepResult(1, rate, 1, rate, 10, 10, rate, h, h, h, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, Map.of());
   }
 }
