@@ -1,6 +1,7 @@
 package io.parley.sinks.connect;
 
 import java.util.LinkedHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
@@ -21,7 +22,15 @@ public final class SinkMetrics {
   public static final String WRITE_TIME_AVG = "write-time-ms-avg";
   public static final String WRITE_TIME_MAX = "write-time-ms-max";
 
+  /**
+   * Sensor names are global in the worker's metrics registry (only metric names carry the connector
+   * and task tags), so each task's sensors get a name of their own; otherwise two connectors' tasks
+   * would record into one another's counters.
+   */
+  private static final AtomicLong INSTANCES = new AtomicLong();
+
   private final PluginMetrics metrics;
+  private final String sensorPrefix = "parley-sink-" + INSTANCES.incrementAndGet() + "-";
   private final Sensor records;
   private final Sensor rows;
   private final Sensor requests;
@@ -36,7 +45,7 @@ public final class SinkMetrics {
     this.requests = sum("write-requests", REQUESTS, "Requests sent to Cassandra (single writes or unlogged batches)");
     this.retries = sum("retries", RETRIES, "Times a write was retried after Cassandra was unavailable or timed out");
     this.deadLetters = sum("dead-letters", DEAD_LETTERS, "Records sent to the dead-letter topic");
-    this.writeTime = metrics == null ? null : metrics.addSensor("write-time");
+    this.writeTime = metrics == null ? null : metrics.addSensor(sensorPrefix + "write-time");
     if (writeTime != null) {
       writeTime.add(metrics.metricName(WRITE_TIME_AVG, "Average time to write one batch of records", new LinkedHashMap<>()), new Avg());
       writeTime.add(metrics.metricName(WRITE_TIME_MAX, "Longest time to write one batch of records", new LinkedHashMap<>()), new Max());
@@ -47,7 +56,7 @@ public final class SinkMetrics {
     if (metrics == null) {
       return null;
     }
-    Sensor sensor = metrics.addSensor(sensorName);
+    Sensor sensor = metrics.addSensor(sensorPrefix + sensorName);
     sensor.add(metrics.metricName(metricName, description, new LinkedHashMap<>()), new CumulativeSum());
     return sensor;
   }
