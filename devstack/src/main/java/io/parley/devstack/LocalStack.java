@@ -187,6 +187,10 @@ public final class LocalStack implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
+  public TopologyApp topology() {
+    return topology;
+  }
+
   public GatewayServer gateway(int index) {
     return gateways.get(index);
   }

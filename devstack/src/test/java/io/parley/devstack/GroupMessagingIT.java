@@ -59,7 +59,7 @@ class GroupMessagingIT {
 
     WsClient a = socket(0, ann);
     WsClient b = socket(1, ben);                      // cat stays offline for now
-    Thread.sleep(1_000);                              // the membership reaches the topology through the relay
+    it.awaitGroup(group, List.of("ann", "ben", "cat"));
     String id = sendToGroup(a, group, "hello trio");
     assertThat(a.next("sent", WAIT).get("id").asText()).isEqualTo(id);
 
@@ -93,14 +93,14 @@ class GroupMessagingIT {
     WsClient d = socket(0, dan);
     WsClient e = socket(1, eve);
     WsClient f = socket(1, fay);
-    Thread.sleep(1_000);
+    it.awaitGroup(group, List.of("dan", "fay"));
 
     sendToGroup(e, group, "let me in");
     JsonNode refused = e.next("error", WAIT);
     assertThat(refused.get("code").asText()).isEqualTo("not_member");
 
     assertThat(http.delete("/v1/groups/" + group + "/members/fay", dan).status()).isEqualTo(200);
-    Thread.sleep(1_500);
+    it.awaitGroup(group, List.of("dan"));
     sendToGroup(d, group, "fay is gone");
     d.next("sent", WAIT);
     assertThat(f.drain("message", Duration.ofSeconds(3))).isEmpty();
@@ -128,7 +128,7 @@ class GroupMessagingIT {
     for (int i = 0; i < members; i++) {
       sockets.add(WsClient.connect(it.client, it.stack.gateway(i % 2).webSocketUri(), it.stack.tokens().issue(ids.get(i), "phone")));
     }
-    Thread.sleep(2_000);
+    it.awaitGroup(group, ids);
 
     long started = System.nanoTime();
     String id = sendToGroup(sockets.get(0), group, "welcome, everyone");

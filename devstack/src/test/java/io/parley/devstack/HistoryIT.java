@@ -136,7 +136,7 @@ class HistoryIT {
     String conversation = "group:" + group;
     WsClient e = it.connect(0, erin, "phone");
     WsClient f = it.connect(0, frank, "phone");
-    Thread.sleep(1_000); // the membership reaches the topology through the directory's outbox relay
+    it.awaitGroup(group, List.of(erin, frank, grace));
     e.sendRaw(WsClient.JSON.createObjectNode().put("type", "send").put("id", UUID.randomUUID().toString())
         .put("body", "chapter one").set("to", WsClient.JSON.createObjectNode().put("group", group)).toString());
     e.next("sent", WAIT);

@@ -60,6 +60,17 @@ final class StackFixture implements AutoCloseable {
 
   static final String PASSWORD = "correct horse battery";
 
+  /**
+   * Waits until the topology's fan-out knows {@code group} with exactly these members: a membership
+   * change travels from the directory through its outbox relay and the group-members topic.
+   */
+  void awaitGroup(String group, java.util.Collection<String> members) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(100))
+        .ignoreExceptions() // the store is not queryable while the topology rebalances
+        .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(stack.topology().groupMembers(group))
+            .hasValueSatisfying(m -> org.assertj.core.api.Assertions.assertThat(m).containsExactlyInAnyOrderElementsOf(members)));
+  }
+
   WsClient connect(int gateway, String user, String device) throws Exception {
     return WsClient.connect(client, stack.gateway(gateway).webSocketUri(), stack.tokens().issue(user, device));
   }

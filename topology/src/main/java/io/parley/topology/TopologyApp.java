@@ -3,6 +3,8 @@ package io.parley.topology;
 import io.parley.config.ConfigSource;
 import io.parley.kafka.KafkaMetrics;
 import io.parley.kafka.TopicProvisioner;
+import io.parley.schemas.GroupMembers;
+import io.parley.topology.groups.GroupFanout;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,8 +19,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +73,17 @@ public final class TopologyApp implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * The members of {@code group} as this instance's fan-out knows them now (empty: it has not heard
+   * of the group, or the group is on another instance), read from the membership store. For operators
+   * and tests asking whether a change in the directory has reached the topology.
+   */
+  public Optional<List<String>> groupMembers(String group) {
+    ReadOnlyKeyValueStore<String, GroupMembers> store = streams.store(
+        StoreQueryParameters.fromNameAndType(GroupFanout.MEMBERS, QueryableStoreTypes.<String, GroupMembers>keyValueStore()));
+    return Optional.ofNullable(store.get(group)).filter(m -> !m.getDeleted()).map(GroupMembers::getMembers);
   }
 
   static Properties streamsProperties(TopologyConfig config) {
