@@ -280,8 +280,10 @@ public final class BenchRun {
     CassandraService cassandra = new CassandraService();
     ConfigSource base = settings.with("kafka.bootstrap.servers", bootstrap).with("auth.token.secret", secret);
     try {
-      cassandra.start(new LocalService.Context(dataDir.resolve("history"), base, new PrometheusRegistry(),
-          TokenService.fromSecret(secret, Duration.ofDays(1))));
+      LocalService.Context context = new LocalService.Context(dataDir.resolve("history"), base, new PrometheusRegistry(),
+          TokenService.fromSecret(secret, Duration.ofDays(1)));
+      cassandra.prepare(context); // forks the node and waits for it
+      cassandra.start(context);
       ConfigSource withCassandra = settings.with(cassandra.settings());
       RateSearch.Plan search = plan.searchFrom(startNear(plan.search().startRate(), 1));
       SinkRun off = null;

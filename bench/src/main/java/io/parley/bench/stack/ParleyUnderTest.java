@@ -88,8 +88,11 @@ public final class ParleyUnderTest implements AutoCloseable {
     TopologyApp topology = null;
     try {
       for (LocalService service : localServices) {
-        service.start(new LocalService.Context(dataDir.resolve("services-" + name), config, registry, tokenService(config)));
+        LocalService.Context context = new LocalService.Context(dataDir.resolve("services-" + name), config, registry,
+            tokenService(config));
         started.add(service);
+        service.prepare(context);
+        service.start(context);
         config = config.with(service.settings());
       }
       topology = TopologyApp.start(TopologyConfig.from(config), registry);
