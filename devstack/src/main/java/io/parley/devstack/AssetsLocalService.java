@@ -35,9 +35,6 @@ public final class AssetsLocalService implements LocalService {
 
   @Override
   public void start(Context context) throws Exception {
-    if (s3 == null && context.config().get("assets.s3.endpoint").isEmpty()) {
-      prepare(context);
-    }
     var config = context.config().with(settings);
     assets = AssetService.start(AssetConfig.from(config), context.tokens(), context.registry());
   }

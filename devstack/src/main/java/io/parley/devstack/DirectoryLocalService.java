@@ -41,9 +41,6 @@ public final class DirectoryLocalService implements LocalService {
   public void start(Context context) throws Exception {
     var config = context.config();
     if (config.get("directory.jdbc.url").isEmpty()) {
-      if (mariaDb == null) {
-        prepare(context);
-      }
       // Later services (the history API's group checks) read the same database with these.
       settings = Map.of("directory.jdbc.url", mariaDb.database("parley"), "directory.jdbc.user", "root");
       config = config.with(settings);
