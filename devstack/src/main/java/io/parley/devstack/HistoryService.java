@@ -78,7 +78,7 @@ public final class HistoryService implements LocalService {
     SendChecks checks = new SendChecks(directory.jdbi());
     return (group, user) -> {
       try {
-        return checks.isMember(group, user);
+        return checks.memberSince(group, user);
       } catch (JdbiException e) {
         throw new ConversationAccess.Unavailable("the directory cannot say who is in " + group, e);
       }

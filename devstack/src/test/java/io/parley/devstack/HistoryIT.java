@@ -157,6 +157,19 @@ class HistoryIT {
     assertThat(outsider.status()).isEqualTo(403);
     assertThat(outsider.body().get("code").asText()).isEqualTo("forbidden");
 
+    // a member added later reads from their join on, as their devices would have received it
+    directory.addMember(erin, group, mallory);
+    it.awaitGroup(group, List.of(erin, frank, grace, mallory));
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(get(mallory, history(conversation, "")).status()).isEqualTo(200));
+    assertThat(bodies(get(mallory, history(conversation, "")).body())).isEmpty();
+    e.sendRaw(WsClient.JSON.createObjectNode().put("type", "send").put("id", UUID.randomUUID().toString())
+        .put("body", "chapter two").set("to", WsClient.JSON.createObjectNode().put("group", group)).toString());
+    e.next("sent", WAIT);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(bodies(get(frank, history(conversation, "")).body())).containsExactly("chapter one", "chapter two"));
+    assertThat(bodies(get(mallory, history(conversation, "")).body())).containsExactly("chapter two");
+
     // removed: no more history, as for anyone outside the group (membership answers live a few seconds)
     directory.removeMember(erin, group, grace);
     await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->

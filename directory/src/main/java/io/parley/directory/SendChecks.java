@@ -6,12 +6,14 @@ import io.parley.directory.groups.Groups;
 import io.parley.directory.users.Users;
 import io.parley.model.Ids;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The read side a gateway needs before it takes a message: does the recipient exist, is the sender
- * in the group. Answers are cached briefly (a user who exists stays; membership changes within
- * seconds); the topology checks group membership again, authoritatively, when it fans out.
+ * The read side a gateway needs before it takes a message (does the recipient exist, is the sender
+ * in the group) and the history API before it serves a group (since when is the caller a member).
+ * Answers are cached briefly (a user who exists stays; membership changes within seconds); the
+ * topology checks group membership again, authoritatively, when it fans out.
  */
 public final class SendChecks {
   private final Jdbi jdbi;
@@ -19,7 +21,7 @@ public final class SendChecks {
       .maximumSize(500_000).expireAfterWrite(Duration.ofMinutes(10)).build();
   private final Cache<String, Boolean> unknownUsers = Caffeine.newBuilder()
       .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(2)).build();
-  private final Cache<String, Boolean> memberships = Caffeine.newBuilder()
+  private final Cache<String, OptionalLong> memberships = Caffeine.newBuilder()
       .maximumSize(500_000).expireAfterWrite(Duration.ofSeconds(5)).build();
 
   public SendChecks(Jdbi jdbi) {
@@ -42,11 +44,19 @@ public final class SendChecks {
   }
 
   public boolean isMember(String group, String user) {
+    return memberSince(group, user).isPresent();
+  }
+
+  /**
+   * When {@code user} joined {@code group} (epoch milliseconds, the directory's clock), or empty when
+   * they are not a member now. A member who left and was added again counts from the later join.
+   */
+  public OptionalLong memberSince(String group, String user) {
     if (!Ids.isGroup(group)) {
-      return false;
+      return OptionalLong.empty();
     }
-    return memberships.get(group + '|' + user,
-        k -> jdbi.withExtension(Groups.class, g -> g.member(group, user)).isPresent());
+    return memberships.get(group + '|' + user, k -> jdbi.withExtension(Groups.class, g -> g.member(group, user))
+        .map(m -> OptionalLong.of(m.joinedAt())).orElse(OptionalLong.empty()));
   }
 
   public boolean groupExists(String group) {

@@ -32,6 +32,7 @@ class DirectoryIT {
   private static Path dir;
   private DirectoryDatabase database;
   private Directory directory;
+  private DirectoryConfig config;
   private final TokenService tokens = TokenService.fromSecret("0123456789abcdef0123456789abcdef", Duration.ofHours(1));
 
   @BeforeAll
@@ -51,7 +52,7 @@ class DirectoryIT {
       database.close();
     }
     String url = mariaDb.database("directory_it_" + DATABASES.incrementAndGet());
-    DirectoryConfig config = DirectoryConfig.from(ConfigSource.of(Map.of(
+    config = DirectoryConfig.from(ConfigSource.of(Map.of(
         "directory.jdbc.url", url, "directory.jdbc.user", "root", "directory.max.group.size", "5")));
     database = DirectoryDatabase.open(config);
     directory = new Directory(database.jdbi(), config, new Passwords(1024, 1), tokens, Clock.systemUTC());
@@ -233,5 +234,27 @@ class DirectoryIT {
     assertThat(directory.group("bob", group).members()).hasSize(2);
     assertRefused(() -> directory.group("eve", group), 403, "not_member");
     assertRefused(() -> directory.group("eve", "g'; select 1"), 404, "unknown_group");
+  }
+
+  @Test
+  void shouldTellSinceWhenAUserIsAMemberCountingFromTheLatestJoin() throws Exception {
+    users("alice", "bob", "eve");
+    Directory early = at(1_000);
+    Directory late = at(9_000);
+    String group = early.createGroup("alice", "Team", List.of("bob")).id();
+    early.removeMember("alice", group, "bob");
+    late.addMember("alice", group, "bob");
+
+    // fresh SendChecks each time: their answers are cached for seconds
+    assertThat(new SendChecks(database.jdbi()).memberSince(group, "alice")).hasValue(1_000);
+    assertThat(new SendChecks(database.jdbi()).memberSince(group, "bob")).hasValue(9_000);
+    assertThat(new SendChecks(database.jdbi()).memberSince(group, "eve")).isEmpty();
+    assertThat(new SendChecks(database.jdbi()).memberSince("g'; drop table group_members; --", "bob")).isEmpty();
+    assertThat(new SendChecks(database.jdbi()).isMember(group, "bob")).isTrue();
+  }
+
+  private Directory at(long epochMillis) {
+    return new Directory(database.jdbi(), config, new Passwords(1024, 1), tokens,
+        Clock.fixed(java.time.Instant.ofEpochMilli(epochMillis), java.time.ZoneOffset.UTC));
   }
 }

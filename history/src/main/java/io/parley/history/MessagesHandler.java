@@ -15,13 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.eclipse.jetty.util.Fields;
 
 /**
  * {@code GET /v1/conversations/{id}/messages?before=&after=&limit=&from=}: a page of a conversation's
  * history, oldest first within the page. Without {@code after} (or with both) it pages backwards from
  * {@code before} (default: now); with only {@code after} it pages forwards. {@code next} continues in
- * the same direction: pass it as the same parameter.
+ * the same direction: pass it as the same parameter. A group member's pages start at their join:
+ * what the group said before they were in it is not theirs to read (as in WhatsApp and Signal).
  */
 final class MessagesHandler extends ApiHandler {
   static final String PATH = "^/v1/conversations/[^/]+/messages$";
@@ -46,7 +48,8 @@ final class MessagesHandler extends ApiHandler {
     if (Conversations.directParticipants(conversation).isEmpty() && Conversations.groupOf(conversation).isEmpty()) {
       throw HttpError.badRequest("not a conversation id: dm:<a>:<b> (sorted) or group:<G>");
     }
-    if (!access.mayRead(caller.user(), conversation)) {
+    OptionalLong since = access.readableSince(caller.user(), conversation);
+    if (since.isEmpty()) {
       throw Conversations.groupOf(conversation).isPresent()
           ? HttpError.forbidden("only members may read a group's history")
           : HttpError.forbidden("only the participants may read a conversation's history");
@@ -64,10 +67,16 @@ final class MessagesHandler extends ApiHandler {
       throw HttpError.badRequest("from must be a user id");
     }
     boolean forwards = after.isPresent() && before.isEmpty();
-    HistoryQuery q = forwards
-        ? new HistoryQuery(conversation, false, after, Optional.empty(), Optional.ofNullable(from), limit)
-        : new HistoryQuery(conversation, true, before, after, Optional.ofNullable(from), limit);
-    HistoryPage page = store.read(q);
+    // a group member reads from their join on: the floor is one more lower bound, whichever is later wins
+    Optional<MessagePosition> lower = since.getAsLong() == 0 ? after : Optional.of(later(after, MessagePosition.startOf(since.getAsLong())));
+    HistoryPage page;
+    if (before.isPresent() && lower.isPresent() && lower.get().compareTo(before.get()) >= 0) {
+      page = new HistoryPage(List.of(), Optional.empty()); // the whole range is from before the caller joined
+    } else {
+      page = store.read(forwards
+          ? new HistoryQuery(conversation, false, lower, Optional.empty(), Optional.ofNullable(from), limit)
+          : new HistoryQuery(conversation, true, before, lower, Optional.ofNullable(from), limit));
+    }
 
     List<Map<String, Object>> messages = new ArrayList<>();
     page.messages().forEach(m -> messages.add(json(m)));
@@ -79,6 +88,10 @@ final class MessagesHandler extends ApiHandler {
     body.put("messages", messages);
     body.put("next", page.next().map(Cursors::format).orElse(null));
     return body;
+  }
+
+  private static MessagePosition later(Optional<MessagePosition> bound, MessagePosition floor) {
+    return bound.filter(b -> b.compareTo(floor) > 0).orElse(floor);
   }
 
   private static Map<String, Object> json(MessageRow m) {

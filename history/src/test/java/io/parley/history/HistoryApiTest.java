@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -179,11 +180,40 @@ class HistoryApiTest {
 
   @Test
   void shouldLetOnlyMembersReadAGroupAsTheMembershipSays() throws Exception {
-    start(HistoryMode.PERMANENT, (group, user) -> group.equals("gteam1") && user.equals("alice"));
+    start(HistoryMode.PERMANENT, (group, user) ->
+        group.equals("gteam1") && user.equals("alice") ? OptionalLong.of(0) : OptionalLong.empty());
     assertThat(get(messages("group:gteam1", ""), "alice").status()).isEqualTo(200);
     assertThat(get(messages("group:gteam1", ""), "bob").status()).isEqualTo(403);
     assertThat(get(messages("group:gother1", ""), "alice").status()).isEqualTo(403);
     assertThat(store.queries).hasSize(1);
+  }
+
+  @Test
+  void shouldStartAGroupMembersHistoryAtTheirJoin() throws Exception {
+    start(HistoryMode.PERMANENT, (group, user) -> user.equals("alice") ? OptionalLong.of(5_000) : OptionalLong.of(0));
+    String group = "group:gteam1";
+    MessagePosition joined = MessagePosition.startOf(5_000);
+
+    assertThat(get(messages(group, ""), "alice").status()).isEqualTo(200);
+    assertThat(store.queries.get(0).newestFirst()).isTrue();
+    assertThat(store.queries.get(0).end()).contains(joined);
+    // an earlier lower bound is raised to the join; a later one stands
+    get(messages(group, "?after=1000"), "alice");
+    assertThat(store.queries.get(1).start()).contains(joined);
+    get(messages(group, "?after=9000"), "alice");
+    assertThat(store.queries.get(2).start()).contains(MessagePosition.endOf(9_000));
+    get(messages(group, "?before=9000&after=1000"), "alice");
+    assertThat(store.queries.get(3).start()).contains(MessagePosition.startOf(9_000));
+    assertThat(store.queries.get(3).end()).contains(joined);
+    // a range wholly before the join is an empty last page, without a read
+    Reply before = get(messages(group, "?before=4000"), "alice");
+    assertThat(before.status()).isEqualTo(200);
+    assertThat(before.body().get("messages")).isEmpty();
+    assertThat(before.body().get("next").isNull()).isTrue();
+    assertThat(store.queries).hasSize(4);
+    // a member since the start reads it all
+    get(messages(group, ""), "bob");
+    assertThat(store.queries.get(4).end()).isEmpty();
   }
 
   @Test
