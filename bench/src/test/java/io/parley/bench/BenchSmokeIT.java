@@ -50,9 +50,12 @@ class BenchSmokeIT {
     IdleResult.Level largest = results.idle().largest();
     assertThat(largest.connections()).isEqualTo(100);
     assertThat(largest.heapBytes()).isPositive();
+    assertThat(results.idle().bareJetty().connections()).isEqualTo(100);
+    assertThat(results.idle().heapBySocket()).isNotEmpty();
     String page = Files.readString(report);
     assertThat(page).contains("Hand-written notes that a run must keep.", Report.BEGIN, Report.END, "latency.png",
-        "Group fan-out search");
+        "Group fan-out search",
+        "bare Jetty", "Where a socket's heap goes");
     assertThat(dir.resolve("latency.png")).isNotEmptyFile();
   }
 }

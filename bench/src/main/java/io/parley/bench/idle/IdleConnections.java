@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scenario (c): one gateway in its own JVM, and N idle WebSockets held open to it from this JVM.
- * Memory is read from the gateway process alone. Connections come from several loopback source
+ * Memory is read from the gateway process alone. Then the same number of sockets is held by a bare
+ * Jetty WebSocket server ({@link BareWebSocketServer}) in the same JVM options: the part of a
+ * socket's cost that is Jetty's. Connections come from several loopback source
  * addresses (127.0.0.1, .2, …), each with its own range of ephemeral ports, so 100k sockets do not
  * exhaust one address's ~28k ports.
  */
@@ -44,6 +46,8 @@ public final class IdleConnections implements AutoCloseable {
   public static final int PER_SOURCE_ADDRESS = 10_000;
   /** File descriptors left for everything else a process holds (Kafka clients, jars, logs). */
   private static final long FD_MARGIN = 400;
+  /** Classes listed in the report's split of a socket's heap. */
+  private static final int HISTOGRAM_LINES = 15;
   private static final Pattern CONNECTIONS = Pattern.compile("\"connections\"\\s*:\\s*(\\d+)");
 
   private final Path logDir;
@@ -51,9 +55,11 @@ public final class IdleConnections implements AutoCloseable {
   private final List<WebSocketClient> clients = new ArrayList<>();
   private final List<Session> sessions = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
-  private JavaFork gateway;
+  private JavaFork server;
   private List<String> jvm;
   private URI uri;
+  private int highestAsked;
+  private String serverName = "gateway";
 
   private IdleConnections(Path logDir, TokenService tokens) {
     this.logDir = logDir;
@@ -69,13 +75,8 @@ public final class IdleConnections implements AutoCloseable {
   private IdleResult run(String bootstrapServers, String secret, List<Integer> levels) throws Exception {
     int highest = levels.stream().mapToInt(Integer::intValue).max().orElse(0);
     startGateway(bootstrapServers, secret, highest);
-    // Warm the gateway's code paths, so the baseline already holds what the first socket loads.
-    connectUpTo(Math.min(500, Math.max(10, highest / 20)));
-    closeAll();
-    awaitConnections(0);
-    long heapBase = ProcessMemory.heapAfterGc(gateway.pid());
-    long rssBase = ProcessMemory.rss(gateway.pid());
-    log.info("idle gateway at rest: heap {} MB, rss {} MB", heapBase >> 20, rssBase >> 20);
+    Rest rest = atRest();
+    ClassHistogram atRest = ProcessMemory.classHistogram(server.pid());
 
     long reachable = reachable();
     String limit = "";
@@ -86,27 +87,69 @@ public final class IdleConnections implements AutoCloseable {
         limit = fdLimitNote(reachable);
       }
       if (target <= sessions.size()) {
-        measured.add(new IdleResult.Level(requested, 0, 0, 0, heapBase, rssBase));
+        measured.add(new IdleResult.Level(requested, 0, 0, 0, rest.heap(), rest.rss()));
         continue;
       }
-      connectUpTo(target);
-      awaitConnections(target);
-      Thread.sleep(2_000);
-      long heap = ProcessMemory.heapAfterGc(gateway.pid());
-      long rss = ProcessMemory.rss(gateway.pid());
-      IdleResult.Level level = new IdleResult.Level(requested, target, heap, rss, heapBase, rssBase);
-      measured.add(level);
-      log.info("{} idle sockets: heap {} MB, rss {} MB; {} B heap + {} B off-heap per socket", target, heap >> 20, rss >> 20,
-          Math.round(level.heapPerSocket()), Math.round(level.offHeapPerSocket()));
+      measured.add(level(requested, target, rest));
     }
-    return new IdleResult(heapBase, rssBase, measured, jvm, limit);
+    List<ClassHistogram.Growth> heapBySocket = List.of();
+    int held = sessions.size();
+    IdleResult.Level floor = null;
+    if (held > 0) {
+      heapBySocket = ProcessMemory.classHistogram(server.pid()).growthSince(atRest, held, HISTOGRAM_LINES);
+      heapBySocket.forEach(g -> log.info("per idle socket: {} B in {} instances of {}", Math.round(g.bytesPerSocket()),
+          String.format("%.2f", g.instancesPerSocket()), g.className()));
+      closeAll();
+      awaitConnections(0);
+      server.close();
+      // the same sockets, held by Jetty alone
+      startBareServer();
+      floor = level(held, held, atRest());
+    }
+    return new IdleResult(rest.heap(), rest.rss(), measured, jvm, limit, heapBySocket, floor);
+  }
+
+  private record Rest(long heap, long rss) {}
+
+  /** Warms the server's code paths with a few sockets, closes them, and reads memory at rest. */
+  private Rest atRest() throws Exception {
+    connectUpTo(Math.min(500, Math.max(10, highestAsked / 20)));
+    closeAll();
+    awaitConnections(0);
+    Rest rest = new Rest(ProcessMemory.heapAfterGc(server.pid()), ProcessMemory.rss(server.pid()));
+    log.info("{} at rest: heap {} MB, rss {} MB", serverName, rest.heap() >> 20, rest.rss() >> 20);
+    return rest;
+  }
+
+  private IdleResult.Level level(int requested, int target, Rest rest) throws Exception {
+    connectUpTo(target);
+    awaitConnections(target);
+    Thread.sleep(2_000);
+    long heap = ProcessMemory.heapAfterGc(server.pid());
+    long rss = ProcessMemory.rss(server.pid());
+    IdleResult.Level level = new IdleResult.Level(requested, target, heap, rss, rest.heap(), rest.rss());
+    log.info("{}: {} idle sockets: heap {} MB, rss {} MB; {} B heap + {} B off-heap per socket", serverName, target,
+        heap >> 20, rss >> 20, Math.round(level.heapPerSocket()), Math.round(level.offHeapPerSocket()));
+    return level;
+  }
+
+  private void startBareServer() throws Exception {
+    int port = freePort();
+    serverName = "bare Jetty";
+    server = JavaFork.start("idle-bare-jetty", logDir, jvm, BareWebSocketServer.class.getName(), List.of(String.valueOf(port)));
+    uri = URI.create("ws://127.0.0.1:" + port + "/v1/ws");
+    awaitHealthy(port);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   private void startGateway(String bootstrapServers, String secret, int highest) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    highestAsked = highest;
+    int port = freePort();
     Map<String, String> settings = new LinkedHashMap<>(BenchSettings.defaults());
     settings.putAll(BenchSettings.idleGateway());
     settings.put("kafka.bootstrap.servers", bootstrapServers);
@@ -125,7 +168,7 @@ public final class IdleConnections implements AutoCloseable {
     long fits = ProcessMemory.openFileLimit(ProcessHandle.current().pid()) - 1_000;
     long heapMb = 512 + Math.min(highest, fits) * 24 / 1024;
     jvm = List.of("-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC");
-    gateway = JavaFork.start("idle-gateway", logDir, jvm, "io.parley.gateway.GatewayMain", List.of(file.toString()));
+    server = JavaFork.start("idle-gateway", logDir, jvm, "io.parley.gateway.GatewayMain", List.of(file.toString()));
     uri = URI.create("ws://127.0.0.1:" + port + "/v1/ws");
     awaitHealthy(port);
   }
@@ -133,8 +176,8 @@ public final class IdleConnections implements AutoCloseable {
   private void awaitHealthy(int port) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
-      if (!gateway.isAlive()) {
-        throw new IllegalStateException("the idle gateway exited:\n" + gateway.output());
+      if (!server.isAlive()) {
+        throw new IllegalStateException("the idle " + serverName + " exited:\n" + server.output());
       }
       try {
         if (health().statusCode() == 200) {
@@ -145,7 +188,7 @@ public final class IdleConnections implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("the idle gateway did not become healthy on port " + port);
+    throw new IllegalStateException("the idle " + serverName + " did not become healthy on port " + port);
   }
 
   private HttpResponse<String> health() throws IOException, InterruptedException {
@@ -164,19 +207,19 @@ public final class IdleConnections implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("the idle gateway holds " + seen + " sockets, expected " + expected);
+    throw new IllegalStateException("the idle " + serverName + " holds " + seen + " sockets, expected " + expected);
   }
 
   /** How many sockets both processes can hold under their open-file limits. */
   private long reachable() throws IOException {
     long self = ProcessHandle.current().pid();
-    long gw = ProcessMemory.openFileLimit(gateway.pid()) - ProcessMemory.openFiles(gateway.pid()) - FD_MARGIN;
+    long gw = ProcessMemory.openFileLimit(server.pid()) - ProcessMemory.openFiles(server.pid()) - FD_MARGIN;
     long me = ProcessMemory.openFileLimit(self) - ProcessMemory.openFiles(self) - FD_MARGIN;
     return Math.max(0, Math.min(gw, me) / 1000 * 1000);
   }
 
   private String fdLimitNote(long reachable) throws IOException {
-    long pid = gateway.pid();
+    long pid = server.pid();
     return "each process may hold at most " + ProcessMemory.openFileLimit(pid) + " open files (soft limit; hard limit "
         + ProcessMemory.hardOpenFileLimit(pid) + "), and one socket is one file; `ulimit -n` cannot raise the hard limit "
         + "without CAP_SYS_RESOURCE, so at most " + reachable + " sockets fit";
@@ -236,8 +279,8 @@ public final class IdleConnections implements AutoCloseable {
     for (WebSocketClient c : clients) {
       c.stop();
     }
-    if (gateway != null) {
-      gateway.close();
+    if (server != null) {
+      server.close();
     }
   }
 

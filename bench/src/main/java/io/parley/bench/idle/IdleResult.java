@@ -9,8 +9,12 @@ import java.util.List;
  *
  * @param gatewayJvm the forked gateway's JVM options
  * @param limit why a requested level could not be reached, or empty
+ * @param heapBySocket the classes whose live instances grew most from rest to the largest level, per socket
+ * @param bareJetty as many sockets held by a bare Jetty WebSocket server in the same JVM options, or
+ *     null when no level was reached
  */
-public record IdleResult(long heapBaseBytes, long rssBaseBytes, List<Level> levels, List<String> gatewayJvm, String limit) {
+public record IdleResult(long heapBaseBytes, long rssBaseBytes, List<Level> levels, List<String> gatewayJvm, String limit,
+    List<ClassHistogram.Growth> heapBySocket, Level bareJetty) {
 
   /**
    * @param requested the level asked for

@@ -26,6 +26,11 @@ final class ProcessMemory {
     return Long.parseLong(m.group(1)) * 1024;
   }
 
+  /** Live objects by class; the command collects first, so only reachable objects count. */
+  static ClassHistogram classHistogram(long pid) throws IOException, InterruptedException {
+    return ClassHistogram.parse(jcmd(pid, "GC.class_histogram"));
+  }
+
   static long rss(long pid) throws IOException {
     return statusField(pid, "VmRSS:") * 1024;
   }

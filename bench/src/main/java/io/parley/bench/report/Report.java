@@ -337,9 +337,35 @@ public final class Report {
         row(count(l.requested()), "not reached", "", "", "", "", "");
       }
     }
+    IdleResult.Level bare = idle.bareJetty();
+    if (bare != null) {
+      row("bare Jetty: " + count(bare.requested()), count(bare.connections()), mib(bare.heapBytes()), mib(bare.rssBytes()),
+          kb(bare.heapPerSocket()) + " KB", kb(bare.offHeapPerSocket()) + " KB", "**" + kb(bare.totalPerSocket()) + " KB**");
+    }
     if (!idle.limit().isEmpty()) {
       line();
       line("Not reached: " + idle.limit() + ".");
+    }
+    IdleResult.Level largest = idle.largest();
+    if (bare != null && largest != null) {
+      line();
+      line("The last row holds as many sockets in a bare Jetty 12 WebSocket server (`BareWebSocketServer`: the gateway's "
+          + "connector, thread pool, upgrade handler and limits, a listener that keeps nothing) in the same JVM options: "
+          + "Jetty's floor. Of the gateway's " + kb(largest.totalPerSocket()) + " KB per socket, " + kb(bare.totalPerSocket())
+          + " KB is Jetty's and " + kb(largest.totalPerSocket() - bare.totalPerSocket()) + " KB Parley's (its socket "
+          + "listener, session, principal and the connection map).");
+    }
+    if (!idle.heapBySocket().isEmpty()) {
+      line();
+      line("Where a socket's heap goes: the classes whose live instances grew most from rest to the largest level "
+          + "(`jcmd GC.class_histogram` at both), divided by the sockets held.");
+      line();
+      line("| class | instances / socket | bytes / socket |");
+      line("|---|---|---|");
+      for (var g : idle.heapBySocket()) {
+        row("`" + g.className() + "`", String.format(java.util.Locale.ROOT, "%.2f", g.instancesPerSocket()),
+            count(Math.round(g.bytesPerSocket())));
+      }
     }
   }
 
