@@ -18,6 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,13 +32,17 @@ public final class ParleyCli {
   static final String STACK_FILE = "stack.properties";
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ParleyCli()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 
-  @Command(name = "up", description = "Start the whole system locally (Kafka, topology, gateways) and wait for Ctrl-C.")
+  static CommandLine commandLine() {
+    return new CommandLine(new ParleyCli()).setExecutionExceptionHandler(ParleyCli::explain);
+  }
+
+  @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the whole system locally (Kafka, topology, gateways) and wait for Ctrl-C.")
   static final class Up implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = ".parley", description = "where the local stack keeps its data (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @Mixin
+    DataDir data;
 
     @Option(names = "--port", defaultValue = "8080", description = "the one HTTP/WebSocket port (default: ${DEFAULT-VALUE}; 0 = any free port)")
     int port;
@@ -52,24 +59,24 @@ public final class ParleyCli {
     @Override
     public Integer call() throws Exception {
       if (fresh) {
-        StackFiles.delete(dataDir);
+        StackFiles.delete(data.dir);
       }
       long started = System.nanoTime();
       ConfigSource settings = ConfigSource.load(Optional.ofNullable(config));
       LocalStack stack;
       try {
-        stack = LocalStack.start(dataDir, settings.with("gateway.port", String.valueOf(port)), gateways);
+        stack = LocalStack.start(data.dir, settings.with("gateway.port", String.valueOf(port)), gateways);
       } catch (Exception e) {
         if (port != 0 && causedByBind(e)) {
           System.out.println("port " + port + " is in use; starting on a free port instead");
-          stack = LocalStack.start(dataDir, settings.with("gateway.port", "0"), gateways);
+          stack = LocalStack.start(data.dir, settings.with("gateway.port", "0"), gateways);
         } else {
           throw e;
         }
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       URI http = stack.gateway(0).uri();
-      StackFiles.write(dataDir.resolve(STACK_FILE), Map.of("server", http.toString(), "kafka", stack.bootstrapServers()));
+      StackFiles.write(data.dir.resolve(STACK_FILE), Map.of("server", http.toString(), "kafka", stack.bootstrapServers()));
       System.out.printf("%nParley is up (ready in %.1f s)%n", seconds);
       System.out.println("  WebSocket   " + stack.gateway(0).webSocketUri());
       for (int i = 1; i < stack.gateways().size(); i++) {
@@ -102,11 +109,14 @@ public final class ParleyCli {
     }
   }
 
-  @Command(name = "token", description = "DEV ONLY: print an access token for a user and device of the local stack, "
+  @Command(name = "token", mixinStandardHelpOptions = true, description = "DEV ONLY: print an access token for a user and device of the local stack, "
       + "signed with the local stack's own secret. Real clients sign in instead.")
   static final class Token implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = ".parley")
-    Path dataDir;
+    @Mixin
+    DataDir data;
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", description = "user id")
     String user;
@@ -116,18 +126,19 @@ public final class ParleyCli {
 
     @Override
     public Integer call() throws Exception {
-      System.out.println(devToken(dataDir, user, device));
+      if (!Ids.isUser(user) || !Ids.isDevice(device)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "user ids are 2-32 of a-z 0-9 . _ - (starting with a letter or digit); device ids 1-64 of A-Z a-z 0-9 . _ -");
+      }
+      spec.commandLine().getOut().println(devToken(data.dir, user, device));
       return 0;
     }
   }
 
-  @Command(name = "signup", description = "Create an account on the running stack.")
+  @Command(name = "signup", mixinStandardHelpOptions = true, description = "Create an account on the running stack.")
   static final class SignUp implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = ".parley")
-    Path dataDir;
-
-    @Option(names = "--server", description = "the stack's HTTP address (default: the running local stack's)")
-    URI server;
+    @Mixin
+    RunningStack stack;
 
     @Option(names = "--name", description = "display name (default: the username)")
     String displayName;
@@ -137,7 +148,7 @@ public final class ParleyCli {
 
     @Override
     public Integer call() throws Exception {
-      Accounts accounts = new Accounts(serverOf(server, dataDir));
+      Accounts accounts = new Accounts(stack.server());
       String password = password("choose a password (at least 10 characters): ");
       try {
         accounts.signUp(user, password, displayName == null ? user : displayName);
@@ -150,13 +161,10 @@ public final class ParleyCli {
     }
   }
 
-  @Command(name = "chat", description = "Sign in as a user and chat from this terminal.")
+  @Command(name = "chat", mixinStandardHelpOptions = true, description = "Sign in as a user and chat from this terminal.")
   static final class ChatAs implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = ".parley")
-    Path dataDir;
-
-    @Option(names = "--server", description = "the stack's HTTP address (default: the running local stack's)")
-    URI server;
+    @Mixin
+    RunningStack stack;
 
     @Option(names = "--device", defaultValue = "cli", description = "device id (default: ${DEFAULT-VALUE})")
     String device;
@@ -166,7 +174,7 @@ public final class ParleyCli {
 
     @Override
     public Integer call() throws Exception {
-      URI target = serverOf(server, dataDir);
+      URI target = stack.server();
       String token;
       try {
         token = new Accounts(target).signIn(user, password("password for " + user + ": "), device);
@@ -174,14 +182,40 @@ public final class ParleyCli {
         System.err.println("sign-in refused: " + e.getMessage());
         return 1;
       }
-      Chat.run(target, token, user, dataDir.resolve("clients").resolve(user + "-" + device + ".db"));
+      Chat.run(target, token, user, stack.dir.resolve("clients").resolve(user + "-" + device + ".db"));
       return 0;
     }
   }
 
-  static URI serverOf(URI given, Path dataDir) throws Exception {
-    return given != null ? given
-        : URI.create(StackFiles.read(dataDir.resolve(STACK_FILE)).getProperty("server", "http://127.0.0.1:8080"));
+  /** What a user can act on is said in a line; anything else is a bug and keeps its stack trace. */
+  private static int explain(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof java.net.ConnectException) {
+      command.getErr().println("parley " + command.getCommandName() + ": cannot reach the stack (is ./parley up running? "
+          + "--server names another)");
+      return 1;
+    }
+    if (e instanceof IllegalStateException) {
+      command.getErr().println("parley " + command.getCommandName() + ": " + e.getMessage());
+      return 1;
+    }
+    throw e;
+  }
+
+  /** {@code --data-dir}: which local stack, by its data folder. */
+  static class DataDir {
+    @Option(names = "--data-dir", paramLabel = "<folder>", defaultValue = ".parley", description = "the local stack's data folder (default: ${DEFAULT-VALUE})")
+    Path dir;
+  }
+
+  /** {@code --data-dir} and {@code --server}: which running stack a command talks to. */
+  static final class RunningStack extends DataDir {
+    @Option(names = "--server", paramLabel = "<url>", description = "the stack's HTTP address (default: the running local stack's)")
+    URI given;
+
+    URI server() throws Exception {
+      return given != null ? given
+          : URI.create(StackFiles.read(dir.resolve(STACK_FILE)).getProperty("server", "http://127.0.0.1:8080"));
+    }
   }
 
   /** From the terminal without echo, or from PARLEY_PASSWORD when there is no terminal (scripts). */
@@ -197,10 +231,6 @@ public final class ParleyCli {
   }
 
   static String devToken(Path dataDir, String user, String device) throws Exception {
-    if (!Ids.isUser(user) || !Ids.isDevice(device)) {
-      throw new CommandLine.ParameterException(new CommandLine(new ParleyCli()),
-          "user ids are 2-32 of a-z 0-9 . _ - (starting with a letter or digit); device ids 1-64 of A-Z a-z 0-9 . _ -");
-    }
     if (!Files.exists(dataDir.resolve("token-secret"))) {
       throw new IllegalStateException("no local stack in " + dataDir.toAbsolutePath() + ": run ./parley up first");
     }
