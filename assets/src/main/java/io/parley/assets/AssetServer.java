@@ -1,21 +1,15 @@
 package io.parley.assets;
 
 import io.parley.auth.TokenService;
-import io.parley.http.HttpError;
-import io.parley.http.HttpJson;
+import io.parley.http.FixedReply;
 import io.parley.http.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
-import java.util.Map;
 import org.eclipse.jetty.http.pathmap.PathSpec;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +44,8 @@ public final class AssetServer implements AutoCloseable {
     PathMappingsHandler paths = new PathMappingsHandler();
     service.routes().forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
     paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(registry));
-    paths.addMapping(PathSpec.from("/healthz"), new Health());
-    paths.addMapping(PathSpec.from("/"), new NotFound());
+    paths.addMapping(PathSpec.from("/healthz"), FixedReply.healthy());
+    paths.addMapping(PathSpec.from("/"), FixedReply.notFound());
     ContextHandler root = new ContextHandler("/");
     root.setHandler(paths);
     server.setHandler(root);
@@ -86,22 +80,6 @@ public final class AssetServer implements AutoCloseable {
       log.warn("asset server did not stop cleanly: {}", e.toString());
     } finally {
       service.close();
-    }
-  }
-
-  private static final class Health extends Handler.Abstract.NonBlocking {
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-      HttpJson.write(response, callback, 200, Map.of("status", "ok"));
-      return true;
-    }
-  }
-
-  private static final class NotFound extends Handler.Abstract.NonBlocking {
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-      HttpJson.error(response, callback, HttpError.notFound("no such endpoint"));
-      return true;
     }
   }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.history.HistoryServer;
 import io.parley.http.HttpJson;
 import io.parley.model.Conversations;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -53,10 +55,17 @@ class HistoryIT {
   record Reply(int status, JsonNode body) {}
 
   static Reply get(String user, String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(it.stack.gateway(0).uri().resolve(path))
-        .header("Authorization", "Bearer " + it.stack.tokens().issue(user, "web")).build();
-    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    return new Reply(response.statusCode(), HttpJson.MAPPER.readTree(response.body()));
+    return get(it.stack.gateway(0).uri(), user, path);
+  }
+
+  /** As {@code user}, or without a token when null. */
+  static Reply get(URI server, String user, String path) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path));
+    if (user != null) {
+      request.header("Authorization", "Bearer " + it.stack.tokens().issue(user, "web"));
+    }
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.body().startsWith("{") ? HttpJson.MAPPER.readTree(response.body()) : null);
   }
 
   static String history(String conversation, String query) {
@@ -109,6 +118,46 @@ class HistoryIT {
     assertThat(chats.status()).isEqualTo(200);
     assertThat(chats.body().get("conversations").get(0).get("conversation").asText()).isEqualTo(conversation);
     assertThat(chats.body().get("conversations").get(0).get("lastMessage").get("preview").asText()).isEqualTo("message 30");
+  }
+
+  @Test
+  void shouldServeTheSameApiFromItsOwnProcess() throws Exception {
+    String ivan = user("ivan");
+    String judy = user("judy");
+    String oscar = user("oscar");
+    it.users(ivan, judy, oscar);
+    var directory = it.stack.service(DirectoryLocalService.class).directory().directory();
+    String group = directory.createGroup(ivan, "Standalone", List.of(judy)).id();
+    WsClient i = it.connect(0, ivan, "phone");
+    it.awaitGroup(group, List.of(ivan, judy));
+    i.send(judy, "direct, read elsewhere");
+    i.next("sent", WAIT);
+    i.sendRaw(WsClient.JSON.createObjectNode().put("type", "send").put("id", UUID.randomUUID().toString())
+        .put("body", "to the group, read elsewhere").set("to", WsClient.JSON.createObjectNode().put("group", group)).toString());
+    i.next("sent", WAIT);
+
+    // HistoryMain's server, on the stack's Cassandra and directory database, as a deployment runs it
+    try (HistoryServer server = HistoryServer.start(it.stack.config().with("history.host", "127.0.0.1").with("history.port", "0"),
+        it.stack.tokens(), new PrometheusRegistry())) {
+      URI api = server.uri();
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+        assertThat(bodies(get(api, judy, history(Conversations.direct(ivan, judy), "")).body()))
+            .containsExactly("direct, read elsewhere");
+        assertThat(bodies(get(api, judy, history("group:" + group, "")).body())).containsExactly("to the group, read elsewhere");
+      });
+      assertThat(get(api, oscar, history("group:" + group, "")).status()).isEqualTo(403);
+      assertThat(get(api, oscar, history(Conversations.direct(ivan, judy), "")).status()).isEqualTo(403);
+      assertThat(get(api, null, history(Conversations.direct(ivan, judy), "")).status()).isEqualTo(401);
+      assertThat(get(api, judy, "/v1/users/me/conversations").body().get("conversations")).hasSize(2);
+      assertThat(get(api, judy, "/v1/users/" + ivan + "/presence").body().get("online").asBoolean()).isTrue();
+      Reply unknown = get(api, judy, "/v1/nothing-here");
+      assertThat(unknown.status()).isEqualTo(404);
+      assertThat(unknown.body().get("code").asText()).isEqualTo("not_found");
+      assertThat(get(api, null, "/healthz").status()).isEqualTo(200);
+      HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(api.resolve("/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body()).contains("parley_history_requests_total");
+    }
   }
 
   @Test

@@ -1,0 +1,99 @@
+package io.parley.history;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.parley.auth.TokenService;
+import io.parley.config.ConfigSource;
+import io.parley.directory.DirectoryConfig;
+import io.parley.directory.SendChecks;
+import io.parley.directory.db.DirectoryDatabase;
+import io.parley.history.ConversationAccess.GroupMembership;
+import io.parley.sinks.cassandra.CassandraSettings;
+import io.parley.sinks.cassandra.CqlSchema;
+import io.parley.sinks.cassandra.CqlSessions;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the history API reads: the Cassandra the sinks write (its schema checked, and applied if
+ * missing, at open) and the directory's database for group membership, read without migrating it
+ * (the one {@code directory.jdbc.url} names; in production a read replica will do, only
+ * {@code group_members} is read) through the directory's own {@link SendChecks}, which caches each
+ * answer for a few seconds. Without {@code directory.jdbc.url}, group history is refused (403).
+ * The same code serves the local stack, which mounts {@link #routes()} on its gateways, and
+ * {@link HistoryServer}, the API's own process.
+ */
+public final class HistoryBackend implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HistoryBackend.class);
+
+  private final CqlSession session;
+  private final DirectoryDatabase directory;
+  private final Map<String, Handler> routes;
+
+  private HistoryBackend(CqlSession session, DirectoryDatabase directory, Map<String, Handler> routes) {
+    this.session = session;
+    this.directory = directory;
+    this.routes = routes;
+  }
+
+  /** Reads {@code history.*}, {@code cassandra.*} (contact points required) and {@code directory.jdbc.*}. */
+  public static HistoryBackend open(ConfigSource config, TokenService tokens, PrometheusRegistry registry) {
+    HistorySettings settings = HistorySettings.from(config);
+    CassandraSettings cassandra = CassandraSettings.from(config);
+    DirectoryDatabase directory = null;
+    CqlSession session = null;
+    try {
+      GroupMembership groups = GroupMembership.UNKNOWN;
+      if (config.get("directory.jdbc.url").isEmpty()) {
+        log.warn("no directory (directory.jdbc.url is not set): group history is refused");
+      } else {
+        directory = DirectoryDatabase.open(DirectoryConfig.from(
+            config.with("directory.pool.size", config.string("history.directory.pool.size", "2"))), false);
+        groups = membership(new SendChecks(directory.jdbi()));
+      }
+      long started = System.nanoTime();
+      session = CqlSessions.open(cassandra, HistoryBackend.class.getClassLoader());
+      long opened = System.nanoTime();
+      CqlSchema.migrate(session, cassandra.keyspace(), cassandra.replication());
+      log.info("Cassandra session in {} ms, schema checked in {} ms", (opened - started) / 1_000_000,
+          (System.nanoTime() - opened) / 1_000_000);
+      Map<String, Handler> routes = HistoryApi.routes(settings, ConversationAccess.participants(groups),
+          HistoryStore.cassandra(session, cassandra.keyspace()), tokens, registry);
+      return new HistoryBackend(session, directory, routes);
+    } catch (RuntimeException e) {
+      if (session != null) {
+        session.close();
+      }
+      if (directory != null) {
+        directory.close();
+      }
+      throw e;
+    }
+  }
+
+  private static GroupMembership membership(SendChecks checks) {
+    return (group, user) -> {
+      try {
+        return checks.memberSince(group, user);
+      } catch (JdbiException e) {
+        throw new ConversationAccess.Unavailable("the directory cannot say who is in " + group, e);
+      }
+    };
+  }
+
+  /** The API's handlers by path spec (regex specs, see {@link HistoryApi}). */
+  public Map<String, Handler> routes() {
+    return routes;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    if (directory != null) {
+      directory.close();
+    }
+  }
+}
