@@ -3,6 +3,7 @@ package io.parley.directory;
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
 import io.parley.directory.http.DirectoryApi;
+import io.parley.http.FixedReply;
 import io.parley.http.MetricsHandler;
 import io.parley.kafka.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -13,7 +14,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 
-/** Runs the directory as its own process: {@code DirectoryMain [parley.properties]}; port {@code directory.port}. */
+/**
+ * Runs the directory as its own process: {@code DirectoryMain [parley.properties]}; port {@code directory.port},
+ * with {@code /metrics} and {@code /healthz}.
+ */
 public final class DirectoryMain {
   private DirectoryMain() {}
 
@@ -32,6 +36,8 @@ public final class DirectoryMain {
     PathMappingsHandler paths = new PathMappingsHandler();
     DirectoryApi.pathSpecs().forEach(spec -> paths.addMapping(PathSpec.from(spec), service.api()));
     paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(PrometheusRegistry.defaultRegistry));
+    paths.addMapping(PathSpec.from("/healthz"), FixedReply.healthy());
+    paths.addMapping(PathSpec.from("/"), FixedReply.notFound());
     server.setHandler(paths);
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
