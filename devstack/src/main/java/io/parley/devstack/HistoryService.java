@@ -31,7 +31,7 @@ public final class HistoryService implements LocalService {
       routes = unavailable();
       return;
     }
-    backend = HistoryBackend.open(context.config(), context.tokens(), context.registry());
+    backend = HistoryBackend.open(context.config(), context.tokens(), context.registry(), true);
     routes = backend.routes();
   }
 

@@ -25,11 +25,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The {@code parley} command: run the local stack, and talk to it. */
-@Command(name = "parley", mixinStandardHelpOptions = true, subcommands = {
+@Command(name = "parley", subcommands = {
     ParleyCli.Up.class, ParleyCli.SignUp.class, ParleyCli.ChatAs.class, ParleyCli.Token.class},
     description = "Parley, a messaging backend on Apache Kafka.")
 public final class ParleyCli {
   static final String STACK_FILE = "stack.properties";
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -39,7 +42,7 @@ public final class ParleyCli {
     return new CommandLine(new ParleyCli()).setExecutionExceptionHandler(ParleyCli::explain);
   }
 
-  @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the whole system locally (Kafka, topology, gateways) and wait for Ctrl-C.")
+  @Command(name = "up", description = "Start the whole system locally (Kafka, topology, gateways) and wait for Ctrl-C.")
   static final class Up implements Callable<Integer> {
     @Mixin
     DataDir data;
@@ -109,7 +112,7 @@ public final class ParleyCli {
     }
   }
 
-  @Command(name = "token", mixinStandardHelpOptions = true, description = "DEV ONLY: print an access token for a user and device of the local stack, "
+  @Command(name = "token", description = "DEV ONLY: print an access token for a user and device of the local stack, "
       + "signed with the local stack's own secret. Real clients sign in instead.")
   static final class Token implements Callable<Integer> {
     @Mixin
@@ -135,7 +138,7 @@ public final class ParleyCli {
     }
   }
 
-  @Command(name = "signup", mixinStandardHelpOptions = true, description = "Create an account on the running stack.")
+  @Command(name = "signup", description = "Create an account on the running stack.")
   static final class SignUp implements Callable<Integer> {
     @Mixin
     RunningStack stack;
@@ -161,7 +164,7 @@ public final class ParleyCli {
     }
   }
 
-  @Command(name = "chat", mixinStandardHelpOptions = true, description = "Sign in as a user and chat from this terminal.")
+  @Command(name = "chat", description = "Sign in as a user and chat from this terminal.")
   static final class ChatAs implements Callable<Integer> {
     @Mixin
     RunningStack stack;
@@ -194,15 +197,25 @@ public final class ParleyCli {
           + "--server names another)");
       return 1;
     }
-    if (e instanceof IllegalStateException) {
+    if (e instanceof UserError) {
       command.getErr().println("parley " + command.getCommandName() + ": " + e.getMessage());
       return 1;
     }
     throw e;
   }
 
+  /** Something the user can put right (start the stack, give a password): said in one line, no stack trace. */
+  static final class UserError extends RuntimeException {
+    UserError(String message) {
+      super(message);
+    }
+  }
+
   /** {@code --data-dir}: which local stack, by its data folder. */
   static class DataDir {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
     @Option(names = "--data-dir", paramLabel = "<folder>", defaultValue = ".parley", description = "the local stack's data folder (default: ${DEFAULT-VALUE})")
     Path dir;
   }
@@ -225,14 +238,14 @@ public final class ParleyCli {
       return fromEnv;
     }
     if (System.console() == null) {
-      throw new IllegalStateException("no terminal to ask for a password: set PARLEY_PASSWORD");
+      throw new UserError("no terminal to ask for a password: set PARLEY_PASSWORD");
     }
     return new String(System.console().readPassword(prompt));
   }
 
   static String devToken(Path dataDir, String user, String device) throws Exception {
     if (!Files.exists(dataDir.resolve("token-secret"))) {
-      throw new IllegalStateException("no local stack in " + dataDir.toAbsolutePath() + ": run ./parley up first");
+      throw new UserError("no local stack in " + dataDir.toAbsolutePath() + ": run ./parley up first");
     }
     return TokenService.fromSecret(LocalStack.localSecret(dataDir), Duration.ofDays(1)).issue(user, device);
   }

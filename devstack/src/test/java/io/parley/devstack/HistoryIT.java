@@ -158,6 +158,24 @@ class HistoryIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.body()).contains("parley_history_requests_total");
     }
+    // a directory database down at start: the process starts; group history is 503 (after the pool's
+    // 10 s connection timeout), direct history goes on
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    var noDirectory = it.stack.config().with("history.host", "127.0.0.1").with("history.port", "0")
+        .with("directory.jdbc.url", "jdbc:mysql://127.0.0.1:" + closedPort + "/parley");
+    try (HistoryServer server = HistoryServer.start(noDirectory, it.stack.tokens(), new PrometheusRegistry())) {
+      assertThat(get(server.uri(), judy, history(Conversations.direct(ivan, judy), "")).status()).isEqualTo(200);
+      Reply group503 = get(server.uri(), judy, history("group:" + group, ""));
+      assertThat(group503.status()).isEqualTo(503);
+      assertThat(group503.body().get("code").asText()).isEqualTo("unavailable");
+    }
+    // the process only checks the schema: on a keyspace nobody set up it refuses to start, creating nothing
+    var unset = it.stack.config().with("history.port", "0").with("cassandra.keyspace", "parley_unset");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HistoryServer.start(unset, it.stack.tokens(), new PrometheusRegistry()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("keyspace parley_unset has no Parley schema yet");
   }
 
   @Test

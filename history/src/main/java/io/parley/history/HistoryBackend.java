@@ -39,12 +39,20 @@ public final class HistoryBackend implements AutoCloseable {
     this.routes = routes;
   }
 
-  /** Reads {@code history.*}, {@code cassandra.*} (contact points required) and {@code directory.jdbc.*}. */
-  public static HistoryBackend open(ConfigSource config, TokenService tokens, PrometheusRegistry registry) {
+  /**
+   * Reads {@code history.*}, {@code cassandra.*} (contact points required) and {@code directory.jdbc.*}.
+   *
+   * @param applySchema true: create the keyspace and apply missing CQL versions (the local stack);
+   *     false: only check that they are there (the API's own process, which must not create a
+   *     production keyspace with whatever replication it happens to be given)
+   */
+  public static HistoryBackend open(ConfigSource config, TokenService tokens, PrometheusRegistry registry,
+      boolean applySchema) {
     HistorySettings settings = HistorySettings.from(config);
     CassandraSettings cassandra = CassandraSettings.from(config);
     DirectoryDatabase directory = null;
     CqlSession session = null;
+    boolean opened = false;
     try {
       GroupMembership groups = GroupMembership.UNKNOWN;
       if (config.get("directory.jdbc.url").isEmpty()) {
@@ -56,21 +64,23 @@ public final class HistoryBackend implements AutoCloseable {
       }
       long started = System.nanoTime();
       session = CqlSessions.open(cassandra, HistoryBackend.class.getClassLoader());
-      long opened = System.nanoTime();
-      CqlSchema.migrate(session, cassandra.keyspace(), cassandra.replication());
-      log.info("Cassandra session in {} ms, schema checked in {} ms", (opened - started) / 1_000_000,
-          (System.nanoTime() - opened) / 1_000_000);
+      long connected = System.nanoTime();
+      if (applySchema) {
+        CqlSchema.migrate(session, cassandra.keyspace(), cassandra.replication());
+      } else {
+        CqlSchema.verify(session, cassandra.keyspace());
+      }
+      log.info("Cassandra session in {} ms, schema checked in {} ms", (connected - started) / 1_000_000,
+          (System.nanoTime() - connected) / 1_000_000);
       Map<String, Handler> routes = HistoryApi.routes(settings, ConversationAccess.participants(groups),
           HistoryStore.cassandra(session, cassandra.keyspace()), tokens, registry);
-      return new HistoryBackend(session, directory, routes);
-    } catch (RuntimeException e) {
-      if (session != null) {
-        session.close();
+      HistoryBackend backend = new HistoryBackend(session, directory, routes);
+      opened = true;
+      return backend;
+    } finally {
+      if (!opened) {
+        close(session, directory);
       }
-      if (directory != null) {
-        directory.close();
-      }
-      throw e;
     }
   }
 
@@ -91,9 +101,18 @@ public final class HistoryBackend implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
-    if (directory != null) {
-      directory.close();
+    close(session, directory);
+  }
+
+  private static void close(CqlSession session, DirectoryDatabase directory) {
+    try {
+      if (session != null) {
+        session.close();
+      }
+    } finally {
+      if (directory != null) {
+        directory.close();
+      }
     }
   }
 }

@@ -43,7 +43,7 @@ public final class HistoryServer implements AutoCloseable {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("history.port must be 0..65535, was " + port);
     }
-    HistoryBackend backend = HistoryBackend.open(config, tokens, registry);
+    HistoryBackend backend = HistoryBackend.open(config, tokens, registry, false);
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("history");
     Server server = new Server(threads);

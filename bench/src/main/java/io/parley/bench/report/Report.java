@@ -351,9 +351,10 @@ public final class Report {
       line();
       line("The last row holds as many sockets in a bare Jetty 12 WebSocket server (`BareWebSocketServer`: the gateway's "
           + "connector, thread pool, upgrade handler and limits, a listener that keeps nothing) in the same JVM options: "
-          + "Jetty's floor. Of the gateway's " + kb(largest.totalPerSocket()) + " KB per socket, " + kb(bare.totalPerSocket())
-          + " KB is Jetty's and " + kb(largest.totalPerSocket() - bare.totalPerSocket()) + " KB Parley's (its socket "
-          + "listener, session, principal and the connection map).");
+          + "Jetty's floor. Of the gateway's " + kb(largest.heapPerSocket()) + " KB of heap per socket, "
+          + kb(bare.heapPerSocket()) + " KB is Jetty's and " + kb(largest.heapPerSocket() - bare.heapPerSocket())
+          + " KB Parley's (its socket listener, session, principal and the connection map). Off-heap growth is read "
+          + "from the resident set and moves by a KB or more between runs; compare it across rows with care.");
     }
     if (!idle.heapBySocket().isEmpty()) {
       line();

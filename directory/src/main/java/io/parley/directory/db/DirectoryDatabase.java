@@ -31,6 +31,11 @@ public final class DirectoryDatabase implements AutoCloseable {
     hikari.setMaximumPoolSize(config.poolSize());
     hikari.setPoolName("parley-directory");
     hikari.setConnectionTimeout(10_000);
+    if (!migrate) {
+      // A reader starts without its database and answers "unavailable" until it can connect,
+      // rather than not starting at all (and taking down what it serves without the directory).
+      hikari.setInitializationFailTimeout(-1);
+    }
     HikariDataSource pool = new HikariDataSource(hikari);
     try {
       if (migrate) {

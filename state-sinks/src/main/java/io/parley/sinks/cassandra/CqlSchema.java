@@ -79,6 +79,29 @@ public final class CqlSchema {
     return now;
   }
 
+  /**
+   * For readers that must not change the schema (the history API's own process): the keyspace must
+   * exist and hold every version this build knows, applied by the connectors or an operator.
+   *
+   * @throws IllegalStateException naming what is missing
+   */
+  public static void verify(CqlSession session, String keyspace) {
+    if (session.getMetadata().getKeyspace(keyspace).flatMap(k -> k.getTable("schema_version")).isEmpty()) {
+      throw new IllegalStateException("keyspace " + keyspace + " has no Parley schema yet: start the sink connectors "
+          + "(they apply it, with cassandra.keyspace.replication) or apply state-sinks' cql/ scripts first");
+    }
+    List<Integer> applied = new ArrayList<>();
+    for (Row row : session.execute(SimpleStatement.newInstance(
+        "SELECT version FROM " + keyspace + ".schema_version WHERE component = ?", COMPONENT))) {
+      applied.add(row.getInt("version"));
+    }
+    List<Integer> missing = scripts().stream().map(Script::version).filter(v -> !applied.contains(v)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("keyspace " + keyspace + " lacks CQL schema versions " + missing
+          + ": start the sink connectors of this build first (they apply them)");
+    }
+  }
+
   private static void ddl(CqlSession session, String statement) {
     session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
     long deadline = System.nanoTime() + AGREEMENT_WAIT.toNanos();
