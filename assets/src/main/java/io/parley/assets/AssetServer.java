@@ -1,18 +1,9 @@
 package io.parley.assets;
 
 import io.parley.auth.TokenService;
-import io.parley.http.FixedReply;
-import io.parley.http.MetricsHandler;
+import io.parley.http.ServiceServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
-import org.eclipse.jetty.http.pathmap.PathSpec;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.server.handler.PathMappingsHandler;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The asset service as its own process: {@link AssetService} behind a Jetty server on
@@ -20,44 +11,22 @@ import org.slf4j.LoggerFactory;
  * routes {@code /v1/assets/*} of the public origin here.
  */
 public final class AssetServer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(AssetServer.class);
-
   private final AssetService service;
-  private final Server server;
-  private final ServerConnector connector;
+  private final ServiceServer server;
 
-  private AssetServer(AssetService service, Server server, ServerConnector connector) {
+  private AssetServer(AssetService service, ServiceServer server) {
     this.service = service;
     this.server = server;
-    this.connector = connector;
   }
 
   public static AssetServer start(AssetConfig config, TokenService tokens, PrometheusRegistry registry) throws Exception {
     AssetService service = AssetService.start(config, tokens, registry);
-    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-    threads.setName("assets");
-    Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost(config.host());
-    connector.setPort(config.port());
-    server.addConnector(connector);
-    PathMappingsHandler paths = new PathMappingsHandler();
-    service.routes().forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
-    paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(registry));
-    paths.addMapping(PathSpec.from("/healthz"), FixedReply.healthy());
-    paths.addMapping(PathSpec.from("/"), FixedReply.notFound());
-    ContextHandler root = new ContextHandler("/");
-    root.setHandler(paths);
-    server.setHandler(root);
     try {
-      server.start();
+      return new AssetServer(service, ServiceServer.start("assets", config.host(), config.port(), service.routes(), registry));
     } catch (Exception e) {
       service.close();
       throw e;
     }
-    AssetServer running = new AssetServer(service, server, connector);
-    log.info("asset service listening on {}", running.uri());
-    return running;
   }
 
   public AssetService service() {
@@ -65,7 +34,7 @@ public final class AssetServer implements AutoCloseable {
   }
 
   public int port() {
-    return connector.getLocalPort();
+    return server.port();
   }
 
   public URI uri() {
@@ -75,9 +44,7 @@ public final class AssetServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      server.stop();
-    } catch (Exception e) {
-      log.warn("asset server did not stop cleanly: {}", e.toString());
+      server.close();
     } finally {
       service.close();
     }

@@ -3,16 +3,15 @@ package io.parley.directory;
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
 import io.parley.directory.http.DirectoryApi;
-import io.parley.http.FixedReply;
-import io.parley.http.MetricsHandler;
+import io.parley.http.ServiceServer;
 import io.parley.kafka.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.http.pathmap.PathSpec;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.server.Handler;
 
 /**
  * Runs the directory as its own process: {@code DirectoryMain [parley.properties]}; port {@code directory.port},
@@ -28,26 +27,19 @@ public final class DirectoryMain {
     DirectoryService service = DirectoryService.start(directoryConfig, config.string("kafka.bootstrap.servers", "127.0.0.1:9092"),
         Topics.from(config), tokens, (short) config.integer("kafka.replication.factor", 1));
 
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost(config.string("directory.host", "0.0.0.0"));
-    connector.setPort(config.integer("directory.port", 8081));
-    server.addConnector(connector);
-    PathMappingsHandler paths = new PathMappingsHandler();
-    DirectoryApi.pathSpecs().forEach(spec -> paths.addMapping(PathSpec.from(spec), service.api()));
-    paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(PrometheusRegistry.defaultRegistry));
-    paths.addMapping(PathSpec.from("/healthz"), FixedReply.healthy());
-    paths.addMapping(PathSpec.from("/"), FixedReply.notFound());
-    server.setHandler(paths);
-    server.start();
+    Map<String, Handler> routes = new LinkedHashMap<>();
+    DirectoryApi.pathSpecs().forEach(spec -> routes.put(spec, service.api()));
+    ServiceServer server = ServiceServer.start("directory", config.string("directory.host", "0.0.0.0"),
+        config.integer("directory.port", 8081), routes, PrometheusRegistry.defaultRegistry);
+    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        server.stop();
-      } catch (Exception e) {
-        // the process is ending either way
+        server.close();
+        service.close();
+      } finally {
+        stopped.countDown();
       }
-      service.close();
     }, "directory-shutdown"));
-    server.join();
+    stopped.await();
   }
 }

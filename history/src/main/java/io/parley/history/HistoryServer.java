@@ -2,18 +2,9 @@ package io.parley.history;
 
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
-import io.parley.http.FixedReply;
-import io.parley.http.MetricsHandler;
+import io.parley.http.ServiceServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
-import org.eclipse.jetty.http.pathmap.PathSpec;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.server.handler.PathMappingsHandler;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The history API as its own process: {@link HistoryBackend}'s routes behind a Jetty server on
@@ -22,17 +13,13 @@ import org.slf4j.LoggerFactory;
  * {@code /v1/users/{id}/presence} of the public origin here. Stateless: run as many as the reads need.
  */
 public final class HistoryServer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(HistoryServer.class);
-
   private final HistoryBackend backend;
-  private final Server server;
-  private final ServerConnector connector;
+  private final ServiceServer server;
   private final String host;
 
-  private HistoryServer(HistoryBackend backend, Server server, ServerConnector connector, String host) {
+  private HistoryServer(HistoryBackend backend, ServiceServer server, String host) {
     this.backend = backend;
     this.server = server;
-    this.connector = connector;
     this.host = host;
   }
 
@@ -44,34 +31,16 @@ public final class HistoryServer implements AutoCloseable {
       throw new IllegalArgumentException("history.port must be 0..65535, was " + port);
     }
     HistoryBackend backend = HistoryBackend.open(config, tokens, registry, false);
-    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-    threads.setName("history");
-    Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost(host);
-    connector.setPort(port);
-    server.addConnector(connector);
-    PathMappingsHandler paths = new PathMappingsHandler();
-    backend.routes().forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
-    paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(registry));
-    paths.addMapping(PathSpec.from("/healthz"), FixedReply.healthy());
-    paths.addMapping(PathSpec.from("/"), FixedReply.notFound());
-    ContextHandler root = new ContextHandler("/");
-    root.setHandler(paths);
-    server.setHandler(root);
     try {
-      server.start();
+      return new HistoryServer(backend, ServiceServer.start("history", host, port, backend.routes(), registry), host);
     } catch (Exception e) {
       backend.close();
       throw e;
     }
-    HistoryServer running = new HistoryServer(backend, server, connector, host);
-    log.info("history API listening on {}", running.uri());
-    return running;
   }
 
   public int port() {
-    return connector.getLocalPort();
+    return server.port();
   }
 
   public URI uri() {
@@ -81,9 +50,7 @@ public final class HistoryServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      server.stop();
-    } catch (Exception e) {
-      log.warn("history server did not stop cleanly: {}", e.toString());
+      server.close();
     } finally {
       backend.close();
     }

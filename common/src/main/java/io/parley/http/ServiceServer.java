@@ -1,0 +1,77 @@
+package io.parley.http;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of a service run as its own process (directory, assets, history): its routes by
+ * path spec, {@code /metrics} for Prometheus, {@code /healthz}, and {@code 404 not_found} for every
+ * other path.
+ */
+public final class ServiceServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServiceServer.class);
+
+  private final String name;
+  private final Server server;
+  private final ServerConnector connector;
+
+  private ServiceServer(String name, Server server, ServerConnector connector) {
+    this.name = name;
+    this.server = server;
+    this.connector = connector;
+  }
+
+  /**
+   * @param name names the threads and the log lines
+   * @param port 0 picks a free one
+   */
+  public static ServiceServer start(String name, String host, int port, Map<String, Handler> routes,
+      PrometheusRegistry registry) throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    threads.setName(name);
+    Server server = new Server(threads);
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost(host);
+    connector.setPort(port);
+    server.addConnector(connector);
+    PathMappingsHandler paths = new PathMappingsHandler();
+    routes.forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));
+    paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(registry));
+    paths.addMapping(PathSpec.from("/healthz"), FixedReply.healthy());
+    paths.addMapping(PathSpec.from("/"), FixedReply.notFound());
+    ContextHandler root = new ContextHandler("/");
+    root.setHandler(paths);
+    server.setHandler(root);
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop(); // whatever part of it started (threads, a bound port)
+      throw e;
+    }
+    log.info("{} listening on {}:{}", name, host, connector.getLocalPort());
+    return new ServiceServer(name, server, connector);
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** Stops taking requests; logs rather than throws, as it runs on the way out. */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("{} did not stop cleanly: {}", name, e.toString());
+    }
+  }
+}
