@@ -49,6 +49,19 @@ final class AssetFixture implements AutoCloseable {
   }
 
   /** A server on a fresh bucket; {@code overrides} change the small test defaults. */
+  /** Stops the service, then the S3 server under it; either may be null (a test that failed early). */
+  static void stop(AssetFixture fixture, LocalS3 s3) {
+    try {
+      if (fixture != null) {
+        fixture.close();
+      }
+    } finally {
+      if (s3 != null) {
+        s3.close();
+      }
+    }
+  }
+
   static AssetFixture start(LocalS3 local, Map<String, String> overrides) throws Exception {
     String bucket = "test-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet();
     Map<String, String> settings = new HashMap<>(local.settings());

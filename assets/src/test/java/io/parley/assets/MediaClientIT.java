@@ -36,12 +36,7 @@ class MediaClientIT {
 
   @AfterEach
   void stop() {
-    if (f != null) {
-      f.close();
-    }
-    if (localS3 != null) {
-      localS3.close();
-    }
+    AssetFixture.stop(f, localS3);
   }
 
   @Test

@@ -12,6 +12,9 @@ import java.time.Duration;
  *     output only after the commit, so this bounds the latency the topology adds to each hop.
  * @param producerLinger how long the Streams producer waits to fill a batch (Streams defaults to 100 ms)
  * @param fetchMaxWait how long a fetch waits for data; bounds the delay before committed records are seen
+ * @param cacheBytes the Streams record cache over the state stores; 0 by default: within a 20 ms commit a
+ *     user's keys are rarely written twice, so the cache saves few changelog records, and flushing it
+ *     inside every commit delays the commit that makes a hop's output visible (docs/benchmarks.md, tuning)
  * @param streamsOverrides any Kafka Streams, consumer or producer setting, given as
  *     {@code topology.streams.<name>}; applied last, so operators can tune what Parley does not name
  */
@@ -68,7 +71,7 @@ public record TopologyConfig(
         config.duration("topology.commit.interval", Duration.ofMillis(20)),
         config.duration("topology.producer.linger", Duration.ofMillis(2)),
         config.duration("topology.fetch.max.wait", Duration.ofMillis(10)),
-        config.longValue("topology.cache.bytes", 16L * 1024 * 1024),
+        config.longValue("topology.cache.bytes", 0),
         config.string("topology.processing.guarantee", "exactly_once_v2"),
         mailbox,
         config.withPrefix("topology.streams."));
