@@ -1,8 +1,6 @@
 package io.parley.devstack;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.parley.net.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -37,8 +35,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     guardExit();
     Exception last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      int brokerPort = port > 0 ? port : freePort();
-      int controllerPort = freePort();
+      int brokerPort = port > 0 ? port : FreePorts.loopback();
+      int controllerPort = FreePorts.loopback();
       try {
         return startOn(dataDir, brokerPort, controllerPort);
       } catch (Exception e) {
@@ -118,13 +116,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     Exit.setExitProcedure((code, message) -> {
       throw new IllegalStateException("Kafka asked to exit (" + code + "): " + message);
     });
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
   }
 
   public String bootstrapServers() {

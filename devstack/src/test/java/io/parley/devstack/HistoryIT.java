@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.history.HistoryServer;
 import io.parley.http.HttpJson;
 import io.parley.model.Conversations;
+import io.parley.net.FreePorts;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -160,10 +161,7 @@ class HistoryIT {
     }
     // a directory database down at start: the process starts; group history is 503 (after the pool's
     // 10 s connection timeout), direct history goes on
-    int closedPort;
-    try (var socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = FreePorts.loopback();
     var noDirectory = it.stack.config().with("history.host", "127.0.0.1").with("history.port", "0")
         .with("directory.jdbc.url", "jdbc:mysql://127.0.0.1:" + closedPort + "/parley");
     try (HistoryServer server = HistoryServer.start(noDirectory, it.stack.tokens(), new PrometheusRegistry())) {

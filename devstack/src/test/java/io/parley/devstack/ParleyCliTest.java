@@ -3,6 +3,7 @@ package io.parley.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.auth.TokenService;
+import io.parley.net.FreePorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -33,10 +34,7 @@ class ParleyCliTest {
 
   @Test
   void shouldSayInOneLineWhyASignUpCannotGoOn() throws Exception {
-    int closedPort;
-    try (var socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = FreePorts.loopback();
     assertThat(run("signup", "--server", "http://127.0.0.1:" + closedPort, "alice")).isEqualTo(1);
     // without a terminal it asks for PARLEY_PASSWORD; with one, it finds nobody listening
     assertThat(err.toString()).containsAnyOf("parley signup: no terminal to ask for a password: set PARLEY_PASSWORD",

@@ -3,11 +3,11 @@ package io.parley.bench.idle;
 import io.parley.auth.TokenService;
 import io.parley.bench.process.JavaFork;
 import io.parley.bench.stack.BenchSettings;
+import io.parley.net.FreePorts;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -134,22 +134,16 @@ public final class IdleConnections implements AutoCloseable {
   }
 
   private void startBareServer() throws Exception {
-    int port = freePort();
+    int port = FreePorts.loopback();
     serverName = "bare Jetty";
     server = JavaFork.start("idle-bare-jetty", logDir, jvm, BareWebSocketServer.class.getName(), List.of(String.valueOf(port)));
     uri = URI.create("ws://127.0.0.1:" + port + "/v1/ws");
     awaitHealthy(port);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   private void startGateway(String bootstrapServers, String secret, int highest) throws Exception {
     highestAsked = highest;
-    int port = freePort();
+    int port = FreePorts.loopback();
     Map<String, String> settings = new LinkedHashMap<>(BenchSettings.defaults());
     settings.putAll(BenchSettings.idleGateway());
     settings.put("kafka.bootstrap.servers", bootstrapServers);

@@ -1,5 +1,6 @@
 package io.parley.sinks.local;
 
+import io.parley.net.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -123,10 +124,10 @@ public final class CassandraNode implements AutoCloseable {
         return new int[] {nat, storage};
       }
     }
-    int nat = freePort();
-    int storage = freePort();
+    int nat = FreePorts.loopback();
+    int storage = FreePorts.loopback();
     while (storage == nat) {
-      storage = freePort();
+      storage = FreePorts.loopback();
     }
     p.setProperty("native", String.valueOf(nat));
     p.setProperty("storage", String.valueOf(storage));
@@ -316,12 +317,6 @@ public final class CassandraNode implements AutoCloseable {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 
