@@ -53,11 +53,7 @@ public final class CqlSchema {
     ddl(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".schema_version ("
         + "component text, version int, script text, checksum text, applied_at timestamp, "
         + "PRIMARY KEY (component, version))");
-    Map<Integer, String> applied = new HashMap<>();
-    for (Row row : session.execute(SimpleStatement.newInstance(
-        "SELECT version, checksum FROM " + keyspace + ".schema_version WHERE component = ?", COMPONENT))) {
-      applied.put(row.getInt("version"), row.getString("checksum"));
-    }
+    Map<Integer, String> applied = applied(session, keyspace);
     List<Integer> now = new ArrayList<>();
     for (Script script : scripts()) {
       String checksum = script.checksum();
@@ -90,16 +86,22 @@ public final class CqlSchema {
       throw new IllegalStateException("keyspace " + keyspace + " has no Parley schema yet: start the sink connectors "
           + "(they apply it, with cassandra.keyspace.replication) or apply state-sinks' cql/ scripts first");
     }
-    List<Integer> applied = new ArrayList<>();
-    for (Row row : session.execute(SimpleStatement.newInstance(
-        "SELECT version FROM " + keyspace + ".schema_version WHERE component = ?", COMPONENT))) {
-      applied.add(row.getInt("version"));
-    }
-    List<Integer> missing = scripts().stream().map(Script::version).filter(v -> !applied.contains(v)).toList();
+    Map<Integer, String> applied = applied(session, keyspace);
+    List<Integer> missing = scripts().stream().map(Script::version).filter(v -> !applied.containsKey(v)).toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException("keyspace " + keyspace + " lacks CQL schema versions " + missing
           + ": start the sink connectors of this build first (they apply them)");
     }
+  }
+
+  /** The versions recorded in {@code schema_version}, with the checksum of the script each was applied from. */
+  private static Map<Integer, String> applied(CqlSession session, String keyspace) {
+    Map<Integer, String> applied = new HashMap<>();
+    for (Row row : session.execute(SimpleStatement.newInstance(
+        "SELECT version, checksum FROM " + keyspace + ".schema_version WHERE component = ?", COMPONENT))) {
+      applied.put(row.getInt("version"), row.getString("checksum"));
+    }
+    return applied;
   }
 
   private static void ddl(CqlSession session, String statement) {
