@@ -58,8 +58,7 @@ public final class IdleConnections implements AutoCloseable {
   private JavaFork server;
   private List<String> jvm;
   private URI uri;
-  private int highestAsked;
-  private String serverName = "gateway";
+  private String serverName;
 
   private IdleConnections(Path logDir, TokenService tokens) {
     this.logDir = logDir;
@@ -74,8 +73,10 @@ public final class IdleConnections implements AutoCloseable {
 
   private IdleResult run(String bootstrapServers, String secret, List<Integer> levels) throws Exception {
     int highest = levels.stream().mapToInt(Integer::intValue).max().orElse(0);
+    // a few sockets first, so that rest already holds what the first socket loads
+    int warmUp = Math.min(500, Math.max(10, highest / 20));
     startGateway(bootstrapServers, secret, highest);
-    Rest rest = atRest();
+    Rest rest = atRest(warmUp);
     ClassHistogram atRest = ProcessMemory.classHistogram(server.pid());
 
     long reachable = reachable();
@@ -103,17 +104,18 @@ public final class IdleConnections implements AutoCloseable {
       awaitConnections(0);
       server.close();
       // the same sockets, held by Jetty alone
-      startBareServer();
-      floor = level(held, held, atRest());
+      int port = FreePorts.loopback();
+      startServer("bare Jetty", "idle-bare-jetty", BareWebSocketServer.class.getName(), port, List.of(String.valueOf(port)));
+      floor = level(held, held, atRest(warmUp));
     }
     return new IdleResult(rest.heap(), rest.rss(), measured, jvm, limit, heapBySocket, floor);
   }
 
   private record Rest(long heap, long rss) {}
 
-  /** Warms the server's code paths with a few sockets, closes them, and reads memory at rest. */
-  private Rest atRest() throws Exception {
-    connectUpTo(Math.min(500, Math.max(10, highestAsked / 20)));
+  /** Warms the server's code paths with {@code warmUp} sockets, closes them, and reads memory at rest. */
+  private Rest atRest(int warmUp) throws Exception {
+    connectUpTo(warmUp);
     closeAll();
     awaitConnections(0);
     Rest rest = new Rest(ProcessMemory.heapAfterGc(server.pid()), ProcessMemory.rss(server.pid()));
@@ -133,16 +135,15 @@ public final class IdleConnections implements AutoCloseable {
     return level;
   }
 
-  private void startBareServer() throws Exception {
-    int port = FreePorts.loopback();
-    serverName = "bare Jetty";
-    server = JavaFork.start("idle-bare-jetty", logDir, jvm, BareWebSocketServer.class.getName(), List.of(String.valueOf(port)));
+  /** Forks {@code mainClass} with {@code args} in {@link #jvm} and waits until it serves on {@code port}. */
+  private void startServer(String name, String forkName, String mainClass, int port, List<String> args) throws Exception {
+    serverName = name;
+    server = JavaFork.start(forkName, logDir, jvm, mainClass, args);
     uri = URI.create("ws://127.0.0.1:" + port + "/v1/ws");
     awaitHealthy(port);
   }
 
   private void startGateway(String bootstrapServers, String secret, int highest) throws Exception {
-    highestAsked = highest;
     int port = FreePorts.loopback();
     Map<String, String> settings = new LinkedHashMap<>(BenchSettings.defaults());
     settings.putAll(BenchSettings.idleGateway());
@@ -162,9 +163,7 @@ public final class IdleConnections implements AutoCloseable {
     long fits = ProcessMemory.openFileLimit(ProcessHandle.current().pid()) - 1_000;
     long heapMb = 512 + Math.min(highest, fits) * 24 / 1024;
     jvm = List.of("-Xms" + heapMb + "m", "-Xmx" + heapMb + "m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC");
-    server = JavaFork.start("idle-gateway", logDir, jvm, "io.parley.gateway.GatewayMain", List.of(file.toString()));
-    uri = URI.create("ws://127.0.0.1:" + port + "/v1/ws");
-    awaitHealthy(port);
+    startServer("gateway", "idle-gateway", "io.parley.gateway.GatewayMain", port, List.of(file.toString()));
   }
 
   private void awaitHealthy(int port) throws Exception {

@@ -317,6 +317,11 @@ public final class Report {
         + (alosF != null ? " **" + cpu(alosF.perMessage()) + "** |" : ""));
   }
 
+  private void idleRow(String asked, IdleResult.Level l) {
+    row(asked, count(l.connections()), mib(l.heapBytes()), mib(l.rssBytes()), kb(l.heapPerSocket()) + " KB",
+        kb(l.offHeapPerSocket()) + " KB", "**" + kb(l.totalPerSocket()) + " KB**");
+  }
+
   private void idle(IdleResult idle) {
     if (idle == null) {
       return;
@@ -331,16 +336,14 @@ public final class Report {
     line("|---|---|---|---|---|---|---|");
     for (IdleResult.Level l : idle.levels()) {
       if (l.reached()) {
-        row(count(l.requested()), count(l.connections()), mib(l.heapBytes()), mib(l.rssBytes()), kb(l.heapPerSocket()) + " KB",
-            kb(l.offHeapPerSocket()) + " KB", "**" + kb(l.totalPerSocket()) + " KB**");
+        idleRow(count(l.requested()), l);
       } else {
         row(count(l.requested()), "not reached", "", "", "", "", "");
       }
     }
     IdleResult.Level bare = idle.bareJetty();
     if (bare != null) {
-      row("bare Jetty: " + count(bare.requested()), count(bare.connections()), mib(bare.heapBytes()), mib(bare.rssBytes()),
-          kb(bare.heapPerSocket()) + " KB", kb(bare.offHeapPerSocket()) + " KB", "**" + kb(bare.totalPerSocket()) + " KB**");
+      idleRow("bare Jetty: " + count(bare.requested()), bare);
     }
     if (!idle.limit().isEmpty()) {
       line();
