@@ -2,11 +2,11 @@ package io.parley.assets;
 
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
+import io.parley.process.UntilShutdown;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /** Runs the asset service as its own process: {@code AssetMain [settings.properties]}, overridden by PARLEY_* variables. */
 public final class AssetMain {
@@ -17,11 +17,6 @@ public final class AssetMain {
     // Token lifetime matters only when issuing; this process only verifies.
     TokenService tokens = TokenService.fromSecret(config.required("auth.token.secret"), Duration.ofDays(30));
     AssetServer server = AssetServer.start(AssetConfig.from(config), tokens, PrometheusRegistry.defaultRegistry);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "assets-shutdown"));
-    stopped.await();
+    UntilShutdown.close("assets-shutdown", server);
   }
 }

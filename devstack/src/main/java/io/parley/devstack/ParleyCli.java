@@ -5,6 +5,7 @@ import io.parley.client.Accounts;
 import io.parley.client.cli.Chat;
 import io.parley.config.ConfigSource;
 import io.parley.model.Ids;
+import io.parley.process.UntilShutdown;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The {@code parley} command: run the local stack, and talk to it. */
 @Command(name = "parley", subcommands = {
@@ -92,13 +92,7 @@ public final class ParleyCli {
       System.out.println("  Sign up:                 ./parley signup alice   (and bob)");
       System.out.println("  Chat in two terminals:   ./parley chat alice     ./parley chat bob");
       System.out.println("  Stop with Ctrl-C.");
-      CountDownLatch stopped = new CountDownLatch(1);
-      LocalStack running = stack;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        running.close();
-        stopped.countDown();
-      }, "parley-down"));
-      stopped.await();
+      UntilShutdown.close("parley-down", stack);
       return 0;
     }
 

@@ -5,12 +5,12 @@ import io.parley.config.ConfigSource;
 import io.parley.directory.http.DirectoryApi;
 import io.parley.http.ServiceServer;
 import io.parley.kafka.Topics;
+import io.parley.process.UntilShutdown;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import org.eclipse.jetty.server.Handler;
 
 /**
@@ -31,15 +31,6 @@ public final class DirectoryMain {
     DirectoryApi.pathSpecs().forEach(spec -> routes.put(spec, service.api()));
     ServiceServer server = ServiceServer.start("directory", config.string("directory.host", "0.0.0.0"),
         config.integer("directory.port", 8081), routes, PrometheusRegistry.defaultRegistry);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-        service.close();
-      } finally {
-        stopped.countDown();
-      }
-    }, "directory-shutdown"));
-    stopped.await();
+    UntilShutdown.close("directory-shutdown", server, service);
   }
 }

@@ -2,11 +2,11 @@ package io.parley.history;
 
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
+import io.parley.process.UntilShutdown;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /** Runs the history API as its own process: {@code HistoryMain [settings.properties]}, overridden by PARLEY_* variables. */
 public final class HistoryMain {
@@ -17,11 +17,6 @@ public final class HistoryMain {
     // Token lifetime matters only when issuing; this process only verifies.
     TokenService tokens = TokenService.fromSecret(config.required("auth.token.secret"), Duration.ofDays(30));
     HistoryServer server = HistoryServer.start(config, tokens, PrometheusRegistry.defaultRegistry);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "history-shutdown"));
-    stopped.await();
+    UntilShutdown.close("history-shutdown", server);
   }
 }
