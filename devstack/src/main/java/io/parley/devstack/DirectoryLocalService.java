@@ -4,12 +4,10 @@ import io.parley.auth.TokenService;
 import io.parley.directory.DirectoryConfig;
 import io.parley.directory.DirectoryService;
 import io.parley.directory.SendChecks;
-import io.parley.directory.http.DirectoryApi;
 import io.parley.directory.local.LocalMariaDb;
 import io.parley.gateway.session.DirectorySendPolicy;
 import io.parley.gateway.session.SendPolicy;
 import io.parley.kafka.Topics;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Handler;
@@ -63,9 +61,7 @@ public final class DirectoryLocalService implements LocalService {
 
   @Override
   public Map<String, Handler> routes() {
-    Map<String, Handler> routes = new LinkedHashMap<>();
-    DirectoryApi.pathSpecs().forEach(spec -> routes.put(spec, directory.api()));
-    return routes;
+    return directory.routes();
   }
 
   @Override

@@ -2,16 +2,12 @@ package io.parley.directory;
 
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
-import io.parley.directory.http.DirectoryApi;
 import io.parley.http.ServiceServer;
 import io.parley.kafka.Topics;
 import io.parley.process.UntilShutdown;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.server.Handler;
 
 /**
  * Runs the directory as its own process: {@code DirectoryMain [parley.properties]}; port {@code directory.port},
@@ -27,10 +23,8 @@ public final class DirectoryMain {
     DirectoryService service = DirectoryService.start(directoryConfig, config.string("kafka.bootstrap.servers", "127.0.0.1:9092"),
         Topics.from(config), tokens, (short) config.integer("kafka.replication.factor", 1));
 
-    Map<String, Handler> routes = new LinkedHashMap<>();
-    DirectoryApi.pathSpecs().forEach(spec -> routes.put(spec, service.api()));
     ServiceServer server = ServiceServer.start("directory", config.string("directory.host", "0.0.0.0"),
-        config.integer("directory.port", 8081), routes, PrometheusRegistry.defaultRegistry);
+        config.integer("directory.port", 8081), service.routes(), PrometheusRegistry.defaultRegistry);
     UntilShutdown.close("directory-shutdown", server, service);
   }
 }

@@ -9,7 +9,9 @@ import io.parley.http.BearerTokens;
 import io.parley.kafka.TopicProvisioner;
 import io.parley.kafka.Topics;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.server.Handler;
 
 /** A running directory: its database (migrated), the rules, the HTTP API and the outbox relay. */
@@ -41,8 +43,11 @@ public final class DirectoryService implements AutoCloseable {
     return directory;
   }
 
-  public Handler api() {
-    return api;
+  /** The API by the path specs it answers, to mount on a server. */
+  public Map<String, Handler> routes() {
+    Map<String, Handler> routes = new LinkedHashMap<>();
+    DirectoryApi.pathSpecs().forEach(spec -> routes.put(spec, api));
+    return routes;
   }
 
   public OutboxRelay relay() {
