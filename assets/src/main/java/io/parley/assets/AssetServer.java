@@ -38,7 +38,7 @@ public final class AssetServer implements AutoCloseable {
   }
 
   public URI uri() {
-    return URI.create("http://" + service.config().host() + ":" + port());
+    return server.uri();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
 import java.util.Map;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
@@ -21,11 +22,13 @@ public final class ServiceServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceServer.class);
 
   private final String name;
+  private final String host;
   private final Server server;
   private final ServerConnector connector;
 
-  private ServiceServer(String name, Server server, ServerConnector connector) {
+  private ServiceServer(String name, String host, Server server, ServerConnector connector) {
     this.name = name;
+    this.host = host;
     this.server = server;
     this.connector = connector;
   }
@@ -58,11 +61,16 @@ public final class ServiceServer implements AutoCloseable {
       throw e;
     }
     log.info("{} listening on {}:{}", name, host, connector.getLocalPort());
-    return new ServiceServer(name, server, connector);
+    return new ServiceServer(name, host, server, connector);
   }
 
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** Where a client on this machine reaches it (a server on every interface is reached on loopback). */
+  public URI uri() {
+    return URI.create("http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port());
   }
 
   /** Stops taking requests; logs rather than throws, as it runs on the way out. */

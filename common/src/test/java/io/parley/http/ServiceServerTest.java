@@ -35,6 +35,7 @@ class ServiceServerTest {
     };
     try (ServiceServer server = ServiceServer.start("test", "127.0.0.1", 0, Map.of("/v1/things/*", hello), registry)) {
       assertThat(server.port()).isPositive();
+      assertThat(server.uri()).isEqualTo(URI.create("http://127.0.0.1:" + server.port()));
       assertThat(get(server, "/v1/things/7").body()).contains("\"hello\":\"/v1/things/7\"");
       assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
       HttpResponse<String> metrics = get(server, "/metrics");
@@ -48,7 +49,8 @@ class ServiceServerTest {
 
   @Test
   void shouldFailToStartOnAPortInUseAndLeaveNothingRunning() throws Exception {
-    try (ServiceServer first = ServiceServer.start("first", "127.0.0.1", 0, Map.of(), new PrometheusRegistry())) {
+    try (ServiceServer first = ServiceServer.start("first", "0.0.0.0", 0, Map.of(), new PrometheusRegistry())) {
+      assertThat(first.uri()).isEqualTo(URI.create("http://127.0.0.1:" + first.port()));
       assertThatThrownBy(() -> ServiceServer.start("second", "127.0.0.1", first.port(), Map.of(), new PrometheusRegistry()))
           .hasRootCauseInstanceOf(java.net.BindException.class);
       assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("second"));

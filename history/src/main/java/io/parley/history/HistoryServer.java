@@ -15,12 +15,10 @@ import java.net.URI;
 public final class HistoryServer implements AutoCloseable {
   private final HistoryBackend backend;
   private final ServiceServer server;
-  private final String host;
 
-  private HistoryServer(HistoryBackend backend, ServiceServer server, String host) {
+  private HistoryServer(HistoryBackend backend, ServiceServer server) {
     this.backend = backend;
     this.server = server;
-    this.host = host;
   }
 
   /** {@code history.host} (default {@code 0.0.0.0}), {@code history.port} (default 8082; 0: a free one), and {@link HistoryBackend}'s keys. */
@@ -32,7 +30,7 @@ public final class HistoryServer implements AutoCloseable {
     }
     HistoryBackend backend = HistoryBackend.open(config, tokens, registry, false);
     try {
-      return new HistoryServer(backend, ServiceServer.start("history", host, port, backend.routes(), registry), host);
+      return new HistoryServer(backend, ServiceServer.start("history", host, port, backend.routes(), registry));
     } catch (Exception e) {
       backend.close();
       throw e;
@@ -44,7 +42,7 @@ public final class HistoryServer implements AutoCloseable {
   }
 
   public URI uri() {
-    return URI.create("http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port());
+    return server.uri();
   }
 
   @Override
