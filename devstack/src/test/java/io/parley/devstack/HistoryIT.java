@@ -151,6 +151,7 @@ class HistoryIT {
       assertThat(get(api, null, history(Conversations.direct(ivan, judy), "")).status()).isEqualTo(401);
       assertThat(get(api, judy, "/v1/users/me/conversations").body().get("conversations")).hasSize(2);
       assertThat(get(api, judy, "/v1/users/" + ivan + "/presence").body().get("online").asBoolean()).isTrue();
+      assertThat(get(api, judy, "/v1/users/" + user("nobody") + "/presence").status()).isEqualTo(404);
       Reply unknown = get(api, judy, "/v1/nothing-here");
       assertThat(unknown.status()).isEqualTo(404);
       assertThat(unknown.body().get("code").asText()).isEqualTo("not_found");
@@ -159,8 +160,8 @@ class HistoryIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.body()).contains("parley_history_requests_total");
     }
-    // a directory database down at start: the process starts; group history is 503 (after the pool's
-    // 10 s connection timeout), direct history goes on
+    // a directory database down at start: the process starts; group history and another user's presence
+    // are 503 (each after the pool's 10 s connection timeout), direct history goes on
     int closedPort = FreePorts.loopback();
     var noDirectory = it.stack.config().with("history.host", "127.0.0.1").with("history.port", "0")
         .with("directory.jdbc.url", "jdbc:mysql://127.0.0.1:" + closedPort + "/parley");
@@ -169,6 +170,9 @@ class HistoryIT {
       Reply group503 = get(server.uri(), judy, history("group:" + group, ""));
       assertThat(group503.status()).isEqualTo(503);
       assertThat(group503.body().get("code").asText()).isEqualTo("unavailable");
+      Reply presence503 = get(server.uri(), judy, "/v1/users/" + ivan + "/presence");
+      assertThat(presence503.status()).isEqualTo(503);
+      assertThat(presence503.body().get("code").asText()).isEqualTo("unavailable");
     }
     // the process only checks the schema: on a keyspace nobody set up it refuses to start, creating nothing
     var unset = it.stack.config().with("history.port", "0").with("cassandra.keyspace", "parley_unset");
@@ -247,7 +251,14 @@ class HistoryIT {
     String carol = user("carol");
     String dave = user("dave");
     it.users(carol, dave);
-    assertThat(get(dave, "/v1/users/" + carol + "/presence").body().get("lastSeen").isNull()).isTrue();
+    Reply neverSeen = get(dave, "/v1/users/" + carol + "/presence");
+    assertThat(neverSeen.status()).isEqualTo(200);
+    assertThat(neverSeen.body().get("online").asBoolean()).isFalse();
+    assertThat(neverSeen.body().get("lastSeen").isNull()).isTrue();
+    // an id the directory does not know is no one, not someone never seen
+    Reply nobody = get(dave, "/v1/users/" + user("nobody") + "/presence");
+    assertThat(nobody.status()).isEqualTo(404);
+    assertThat(nobody.body().get("code").asText()).isEqualTo("not_found");
 
     WsClient c = it.connect(0, carol, "phone");
     c.sendRaw("{\"type\":\"heartbeat\"}");

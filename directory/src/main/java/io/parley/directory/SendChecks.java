@@ -11,7 +11,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The read side a gateway needs before it takes a message (does the recipient exist, is the sender
- * in the group) and the history API before it serves a group (since when is the caller a member).
+ * in the group) and the history API before it serves a group (since when is the caller a member) or
+ * a presence (does the user exist).
  * Answers are cached briefly (a user who exists stays; membership changes within seconds); the
  * topology checks group membership again, authoritatively, when it fans out.
  */

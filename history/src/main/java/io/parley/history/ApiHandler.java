@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One read-only JSON endpoint: GET only, a valid bearer token, errors as {@code {code, message}}.
  * Reads block on Cassandra, so this is a blocking handler; Cassandra (or the directory, for group
- * membership) being unreachable is a 503.
+ * membership and whether a user exists) being unreachable is a 503.
  */
 abstract class ApiHandler extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
@@ -69,12 +69,12 @@ abstract class ApiHandler extends Handler.Abstract {
         log.warn("{}: Cassandra cannot answer ({}); answering 503 until it can", route, e.toString());
       }
       HttpJson.error(response, callback, new HttpError(503, "unavailable", "history is unavailable; retry shortly", 5));
-    } catch (ConversationAccess.Unavailable e) {
+    } catch (DirectoryUnavailable e) {
       status = 503;
       if (unavailableLogged.compareAndSet(false, true)) {
         log.warn("{}: {} ({}); answering 503 until it can", route, e.getMessage(), String.valueOf(e.getCause()));
       }
-      HttpJson.error(response, callback, new HttpError(503, "unavailable", "group membership is unavailable; retry shortly", 5));
+      HttpJson.error(response, callback, new HttpError(503, "unavailable", "the directory is unavailable; retry shortly", 5));
     } catch (RuntimeException e) {
       status = 500;
       log.warn("{}: request failed", route, e);

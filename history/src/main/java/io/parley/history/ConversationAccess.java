@@ -19,16 +19,9 @@ public interface ConversationAccess {
 
     /**
      * @return the join time in epoch milliseconds, or empty when {@code user} is not a member now
-     * @throws Unavailable when whoever knows the groups cannot answer now (the API answers 503)
+     * @throws DirectoryUnavailable when whoever knows the groups cannot answer now (the API answers 503)
      */
     OptionalLong memberSince(String group, String user);
-  }
-
-  /** Membership cannot be told now (e.g. the directory's database is down); worth retrying. */
-  final class Unavailable extends RuntimeException {
-    public Unavailable(String message, Throwable cause) {
-      super(message, cause);
-    }
   }
 
   /**

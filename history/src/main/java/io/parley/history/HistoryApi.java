@@ -15,14 +15,14 @@ import org.eclipse.jetty.server.Handler;
 public final class HistoryApi {
   private HistoryApi() {}
 
-  public static Map<String, Handler> routes(HistorySettings settings, ConversationAccess access, HistoryStore store,
-      TokenService tokens, PrometheusRegistry registry) {
+  public static Map<String, Handler> routes(HistorySettings settings, ConversationAccess access, KnownUsers users,
+      HistoryStore store, TokenService tokens, PrometheusRegistry registry) {
     BearerTokens bearer = new BearerTokens(tokens);
     HistoryMetrics metrics = HistoryMetrics.register(registry);
     Map<String, Handler> routes = new LinkedHashMap<>();
     routes.put(MessagesHandler.PATH, new MessagesHandler(settings, access, store, bearer, metrics));
     routes.put(ChatListHandler.PATH, new ChatListHandler(settings, store, bearer, metrics));
-    routes.put(PresenceHandler.PATH, new PresenceHandler(store, bearer, metrics));
+    routes.put(PresenceHandler.PATH, new PresenceHandler(users, store, bearer, metrics));
     return routes;
   }
 }

@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the history API reads: the Cassandra the sinks write (its schema checked, and applied if
- * missing, at open) and the directory's database for group membership, read without migrating it
- * (the one {@code directory.jdbc.url} names; in production a read replica will do, only
- * {@code group_members} is read) through the directory's own {@link SendChecks}, which caches each
- * answer for a few seconds. Without {@code directory.jdbc.url}, group history is refused (403).
+ * missing, at open) and the directory's database for group membership and whether a user exists,
+ * read without migrating it (the one {@code directory.jdbc.url} names; in production a read replica
+ * will do, only {@code group_members} and {@code users} are read) through the directory's own
+ * {@link SendChecks}, which caches each answer for a few seconds. Without {@code directory.jdbc.url},
+ * group history is refused (403) and presence is told for any well-formed user id.
  * The same code serves the local stack, which mounts {@link #routes()} on its gateways, and
  * {@link HistoryServer}, the API's own process.
  */
@@ -55,12 +56,16 @@ public final class HistoryBackend implements AutoCloseable {
     boolean opened = false;
     try {
       GroupMembership groups = GroupMembership.UNKNOWN;
+      KnownUsers users = KnownUsers.EVERYONE;
       if (config.get("directory.jdbc.url").isEmpty()) {
-        log.warn("no directory (directory.jdbc.url is not set): group history is refused");
+        log.warn("no directory (directory.jdbc.url is not set): group history is refused, "
+            + "presence is told for any user id");
       } else {
         directory = DirectoryDatabase.open(DirectoryConfig.from(
             config.with("directory.pool.size", config.string("history.directory.pool.size", "2"))), false);
-        groups = membership(new SendChecks(directory.jdbi()));
+        SendChecks checks = new SendChecks(directory.jdbi());
+        groups = membership(checks);
+        users = knownUsers(checks);
       }
       long started = System.nanoTime();
       session = CqlSessions.open(cassandra, HistoryBackend.class.getClassLoader());
@@ -72,7 +77,7 @@ public final class HistoryBackend implements AutoCloseable {
       }
       log.info("Cassandra session in {} ms, schema checked in {} ms", (connected - started) / 1_000_000,
           (System.nanoTime() - connected) / 1_000_000);
-      Map<String, Handler> routes = HistoryApi.routes(settings, ConversationAccess.participants(groups),
+      Map<String, Handler> routes = HistoryApi.routes(settings, ConversationAccess.participants(groups), users,
           HistoryStore.cassandra(session, cassandra.keyspace()), tokens, registry);
       HistoryBackend backend = new HistoryBackend(session, directory, routes);
       opened = true;
@@ -89,7 +94,17 @@ public final class HistoryBackend implements AutoCloseable {
       try {
         return checks.memberSince(group, user);
       } catch (JdbiException e) {
-        throw new ConversationAccess.Unavailable("the directory cannot say who is in " + group, e);
+        throw new DirectoryUnavailable("the directory cannot say who is in " + group, e);
+      }
+    };
+  }
+
+  private static KnownUsers knownUsers(SendChecks checks) {
+    return user -> {
+      try {
+        return checks.userExists(user);
+      } catch (JdbiException e) {
+        throw new DirectoryUnavailable("the directory cannot say whether " + user + " exists", e);
       }
     };
   }

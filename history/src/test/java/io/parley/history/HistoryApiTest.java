@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.Test;
 class HistoryApiTest {
   private static final TokenService TOKENS = TokenService.fromSecret("0123456789abcdef0123456789abcdef", Duration.ofHours(1));
   private static final String DM = "dm:alice:bob";
+  /** The directory's users: dave has an account but was never seen. */
+  private static final KnownUsers KNOWN = Set.of("alice", "bob", "carol", "dave")::contains;
   private final HttpClient http = HttpClient.newHttpClient();
   private final FakeStore store = new FakeStore();
   private Server server;
@@ -73,8 +76,12 @@ class HistoryApiTest {
   }
 
   void start(HistoryMode mode, ConversationAccess.GroupMembership groups) throws Exception {
+    start(mode, groups, KNOWN);
+  }
+
+  void start(HistoryMode mode, ConversationAccess.GroupMembership groups, KnownUsers users) throws Exception {
     routes = HistoryApi.routes(new HistorySettings(mode, 50, 200),
-        ConversationAccess.participants(groups), store, TOKENS, new PrometheusRegistry());
+        ConversationAccess.participants(groups), users, store, TOKENS, new PrometheusRegistry());
     server = serve(routes);
   }
 
@@ -219,7 +226,7 @@ class HistoryApiTest {
   @Test
   void shouldAnswer503WhenGroupMembershipCannotBeTold() throws Exception {
     start(HistoryMode.PERMANENT, (group, user) -> {
-      throw new ConversationAccess.Unavailable("the directory is down", new IllegalStateException("no connection"));
+      throw new DirectoryUnavailable("the directory is down", new IllegalStateException("no connection"));
     });
     Reply reply = get(messages("group:gteam1", ""), "alice");
     assertThat(reply.status()).isEqualTo(503);
@@ -238,18 +245,50 @@ class HistoryApiTest {
   }
 
   @Test
-  void shouldTellPresenceOfKnownAndUnknownUsers() throws Exception {
+  void shouldTellPresenceOfKnownUsersAndNotFoundOfUnknownOnes() throws Exception {
     start(HistoryMode.PERMANENT);
     Reply bob = get("/v1/users/bob/presence", "alice");
     assertThat(bob.status()).as(bob.body().toString()).isEqualTo(200);
     assertThat(bob.body().get("online").asBoolean()).isTrue();
     assertThat(bob.body().get("lastSeen").asLong()).isEqualTo(1_234);
+    Reply dave = get("/v1/users/dave/presence", "alice");
+    assertThat(dave.status()).as(dave.body().toString()).isEqualTo(200);
+    assertThat(dave.body().get("user").asText()).isEqualTo("dave");
+    assertThat(dave.body().get("online").asBoolean()).isFalse();
+    assertThat(dave.body().get("lastSeen").isNull()).isTrue();
     Reply me = get("/v1/users/me/presence", "alice");
+    assertThat(me.status()).isEqualTo(200);
     assertThat(me.body().get("user").asText()).isEqualTo("alice");
     assertThat(me.body().get("online").asBoolean()).isFalse();
     assertThat(me.body().get("lastSeen").isNull()).isTrue();
+    Reply nobody = get("/v1/users/zed/presence", "alice");
+    assertThat(nobody.status()).isEqualTo(404);
+    assertThat(nobody.body().get("code").asText()).isEqualTo("not_found");
+    assertThat(nobody.body().get("message").asText()).contains("zed");
     assertThat(get("/v1/users/NOT!/presence", "alice").status()).isEqualTo(400);
     assertThat(get("/v1/users/bob", "alice").status()).isEqualTo(418); // the directory's, not ours
+  }
+
+  @Test
+  void shouldAnswer503ForPresenceWhenTheDirectoryCannotSayWhoExists() throws Exception {
+    start(HistoryMode.PERMANENT, ConversationAccess.GroupMembership.UNKNOWN, user -> {
+      throw new DirectoryUnavailable("the directory is down", new IllegalStateException("no connection"));
+    });
+    Reply bob = get("/v1/users/bob/presence", "alice");
+    assertThat(bob.status()).isEqualTo(503);
+    assertThat(bob.body().get("code").asText()).isEqualTo("unavailable");
+    // the caller needs no directory to ask after themselves
+    assertThat(get("/v1/users/me/presence", "alice").status()).isEqualTo(200);
+    assertThat(get("/v1/users/alice/presence", "alice").status()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldTellPresenceOfAnyUserIdWithoutADirectory() throws Exception {
+    start(HistoryMode.PERMANENT, ConversationAccess.GroupMembership.UNKNOWN, KnownUsers.EVERYONE);
+    Reply zed = get("/v1/users/zed/presence", "alice");
+    assertThat(zed.status()).isEqualTo(200);
+    assertThat(zed.body().get("online").asBoolean()).isFalse();
+    assertThat(zed.body().get("lastSeen").isNull()).isTrue();
   }
 
   @Test
