@@ -12,6 +12,8 @@ import io.parley.schemas.StoredMessage;
 import io.parley.schemas.serde.AvroSerde;
 import io.parley.topology.deadletter.DecodingProcessor;
 import io.parley.topology.groups.GroupFanout;
+import io.parley.topology.handoff.MailboxWriter;
+import io.parley.topology.handoff.Origins;
 import io.parley.topology.lastseen.HeartbeatProcessor;
 import io.parley.topology.lastseen.Presence;
 import io.parley.topology.leases.GatewayLeases;
@@ -32,12 +34,15 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  *
  * <pre>
  * mailbox ─▶ mailbox-decode ─▶ mailbox ─┬▶ deliveries.&lt;gateway&gt;   (routed deliverables)
- *                 │                      ├▶ mailbox                 (receipts to senders)
+ *                 │                      ├▶ mailbox                 (receipts to senders, handed off)
  *                 ▼                      └▶ messages                (history of direct messages)
  *            dead-letters
  * group-members  ─▶ decode ─┐
  * group-messages ─▶ decode ─┴▶ groups ─┬▶ mailbox (one Deliver per other member) / Notify not_member to the sender
  *                                      └▶ messages (history, once)
+ *
+ * Hand-offs into the mailbox topic go through a {@link MailboxWriter}: in production an idempotent
+ * producer outside the transaction, stamped so the receiving mailbox applies each once ({@link Origins}).
  * heartbeats ─▶ heartbeats-decode ─▶ heartbeats ─▶ last-seen (coalesced; also on going online/offline)
  * gateways ─▶ gateway-leases (global store, read by every mailbox task)
  * </pre>
@@ -63,15 +68,22 @@ public final class ParleyTopology {
 
   private ParleyTopology() {}
 
+  /** The topology with hand-offs inside the task's transaction (the TopologyTestDriver tests). */
   public static Topology build(Topics topics, MailboxSettings settings, TopologyMetrics metrics) {
+    return build(topics, settings, metrics, MailboxWriter.forwarding());
+  }
+
+  /** @param handoffs how the mailbox and the group fan-out write commands into other users' mailboxes */
+  public static Topology build(Topics topics, MailboxSettings settings, TopologyMetrics metrics, MailboxWriter.Factory handoffs) {
     Topology topology = new Topology();
     StringSerializer keys = new StringSerializer();
 
     topology.addSource(MAILBOX_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.mailbox().name());
     topology.addProcessor(MAILBOX_DECODE,
         () -> new DecodingProcessor<>(AvroSerde.of(MailboxCommand.class), MAILBOX, DEAD_LETTERS, metrics), MAILBOX_SOURCE);
-    topology.addProcessor(MAILBOX, () -> new MailboxProcessor(settings, metrics), MAILBOX_DECODE);
+    topology.addProcessor(MAILBOX, () -> new MailboxProcessor(settings, metrics, handoffs), MAILBOX_DECODE);
     MailboxStores.builders().forEach(store -> topology.addStateStore(store, MAILBOX));
+    topology.addStateStore(Origins.storeBuilder(), MAILBOX);
 
     topology.addSource(HEARTBEATS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.heartbeats().name());
     topology.addProcessor(HEARTBEATS_DECODE,
@@ -86,7 +98,7 @@ public final class ParleyTopology {
         DEAD_LETTERS, metrics, Ids::isGroup), GROUP_MEMBERS_SOURCE);
     topology.addProcessor(GROUP_MESSAGES_DECODE, () -> new DecodingProcessor<>(AvroSerde.of(GroupMessage.class), GROUPS,
         DEAD_LETTERS, metrics, Ids::isGroup), GROUP_MESSAGES_SOURCE);
-    topology.addProcessor(GROUPS, () -> new GroupFanout(settings.dedupeTtl(), metrics), GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE);
+    topology.addProcessor(GROUPS, () -> new GroupFanout(settings.dedupeTtl(), metrics, handoffs), GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE);
     GroupFanout.storeBuilders().forEach(store -> topology.addStateStore(store, GROUPS));
 
     topology.addGlobalStore(GatewayLeases.storeBuilder(), LEASES_SOURCE,

@@ -5,19 +5,26 @@ import io.parley.kafka.KafkaMetrics;
 import io.parley.kafka.TopicProvisioner;
 import io.parley.schemas.GroupMembers;
 import io.parley.topology.groups.GroupFanout;
+import io.parley.topology.handoff.HandoffProducer;
+import io.parley.topology.handoff.ParleyClientSupplier;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -35,6 +42,7 @@ public final class TopologyApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopologyApp.class);
 
   private final KafkaStreams streams;
+  private final HandoffProducer handoffs;
   private final CountDownLatch running = new CountDownLatch(1);
 
   private TopologyApp(TopologyConfig config, PrometheusRegistry registry) {
@@ -44,7 +52,14 @@ public final class TopologyApp implements AutoCloseable {
     TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
         List.of(config.topics().groupMessages().name(), config.topics().groupMembers().name()));
     TopologyMetrics metrics = new TopologyMetrics(registry);
-    streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics), streamsProperties(config));
+    if (config.handoff() == TopologyConfig.Handoff.PRODUCER) {
+      handoffs = new HandoffProducer(() -> new KafkaProducer<>(handoffProperties(config), new StringSerializer(), new ByteArraySerializer()));
+      streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics, handoffs.writers(config.topics().mailbox())),
+          streamsProperties(config), new ParleyClientSupplier(handoffs));
+    } else {
+      handoffs = null;
+      streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics), streamsProperties(config));
+    }
     registry.register(new KafkaMetrics("topology", streams::metrics));
     streams.setStateListener((now, before) -> {
       log.info("topology {} -> {}", before, now);
@@ -102,12 +117,36 @@ public final class TopologyApp implements AutoCloseable {
     // CONCURRENT_TRANSACTIONS and retried after this backoff (default 100 ms): keep it short.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
-    // Read-committed fetches are not woken when a transaction commits, only by new bytes or this
-    // timeout; the mailbox reads its own receipts transactionally, so a short wait is a short hop.
+    // The inputs hold no transactions (hand-offs are not transactional), so a fetch ends as soon as a
+    // record lands; this only bounds how often an idle consumer asks again.
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), (int) config.fetchMaxWait().toMillis());
     // Poll returns as soon as anything arrives; this only bounds how long an idle thread sleeps.
-    p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+    p.put(StreamsConfig.POLL_MS_CONFIG, 100L);
     p.putAll(config.streamsOverrides());
+    return p;
+  }
+
+  /**
+   * The hand-off producer: idempotent and retrying without a deadline, so that one origin's
+   * hand-offs reach each partition in order and without gaps (what {@code Origins} relies on); a
+   * commit waits for them rather than a batch being given up.
+   */
+  static Map<String, Object> handoffProperties(TopologyConfig config) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-handoffs");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    p.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.producerLinger().toMillis());
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.streamsOverrides().forEach((k, v) -> {
+      if (k.startsWith("handoff.")) {
+        p.put(k.substring("handoff.".length()), v);
+      }
+    });
     return p;
   }
 
@@ -118,6 +157,9 @@ public final class TopologyApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+    if (handoffs != null) {
+      handoffs.close();
+    }
   }
 
   public static void main(String[] args) throws Exception {

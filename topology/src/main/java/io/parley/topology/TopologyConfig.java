@@ -8,13 +8,14 @@ import java.time.Duration;
 /**
  * Settings of one topology instance.
  *
- * @param commitInterval how often Streams commits its transaction. With exactly_once_v2, readers see
- *     output only after the commit, so this bounds the latency the topology adds to each hop.
+ * @param commitInterval how often Streams commits its transaction. No message waits for it: gateways read
+ *     deliveries uncommitted and no mailbox partition holds a transaction (docs/architecture.md, "The fast
+ *     path"); a longer interval means fewer transactions and more rewrites absorbed by the record cache.
  * @param producerLinger how long the Streams producer waits to fill a batch (Streams defaults to 100 ms)
- * @param fetchMaxWait how long a fetch waits for data; bounds the delay before committed records are seen
- * @param cacheBytes the Streams record cache over the state stores; 0 by default: within a 20 ms commit a
- *     user's keys are rarely written twice, so the cache saves few changelog records, and flushing it
- *     inside every commit delays the commit that makes a hop's output visible (docs/benchmarks.md, tuning)
+ * @param fetchMaxWait how long an idle fetch waits; new records end the wait at once
+ * @param cacheBytes the Streams record cache over the state stores: a user's keys rewritten within one
+ *     commit reach the changelog once
+ * @param handoff how a task writes commands into other users' mailboxes (receipts, group fan-out)
  * @param streamsOverrides any Kafka Streams, consumer or producer setting, given as
  *     {@code topology.streams.<name>}; applied last, so operators can tune what Parley does not name
  */
@@ -30,6 +31,7 @@ public record TopologyConfig(
     Duration fetchMaxWait,
     long cacheBytes,
     String processingGuarantee,
+    Handoff handoff,
     MailboxSettings mailbox,
     java.util.Map<String, String> streamsOverrides) {
 
@@ -68,13 +70,31 @@ public record TopologyConfig(
         Path.of(config.string("topology.state.dir", System.getProperty("java.io.tmpdir") + "/parley-streams")),
         config.integer("topology.threads", 1),
         (short) config.integer("kafka.replication.factor", 1),
-        config.duration("topology.commit.interval", Duration.ofMillis(20)),
+        config.duration("topology.commit.interval", Duration.ofMillis(100)),
         config.duration("topology.producer.linger", Duration.ofMillis(2)),
-        config.duration("topology.fetch.max.wait", Duration.ofMillis(10)),
-        config.longValue("topology.cache.bytes", 0),
+        config.duration("topology.fetch.max.wait", Duration.ofMillis(100)),
+        config.longValue("topology.cache.bytes", 16L * 1024 * 1024),
         config.string("topology.processing.guarantee", "exactly_once_v2"),
+        Handoff.of(config.string("topology.handoff", "producer")),
         mailbox,
         config.withPrefix("topology.streams."));
+  }
+
+  /**
+   * {@code producer}: by an idempotent producer outside the transaction, flushed before each commit and
+   * deduplicated by the receiver ({@code io.parley.topology.handoff}), so no mailbox partition ever holds
+   * an open transaction; {@code transaction}: inside the task's transaction, as Streams' own sinks do.
+   */
+  public enum Handoff {
+    PRODUCER, TRANSACTION;
+
+    static Handoff of(String value) {
+      return switch (value) {
+        case "producer" -> PRODUCER;
+        case "transaction" -> TRANSACTION;
+        default -> throw new IllegalArgumentException("topology.handoff must be producer or transaction, was " + value);
+      };
+    }
   }
 
   public static Topics topicsFrom(ConfigSource config) {

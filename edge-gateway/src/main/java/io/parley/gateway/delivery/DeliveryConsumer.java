@@ -63,12 +63,15 @@ public final class DeliveryConsumer implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.CLIENT_ID_CONFIG, "parley-gateway-" + gatewayId,
-        // The topology writes in transactions: read only what it committed.
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        // Deliveries are read before the topology's transaction commits, so no message waits for a
+        // commit. A delivery from a transaction that then aborts is written again, with the same seq
+        // and content, when the task replays its input (docs/architecture.md, "The fast path"); the
+        // client drops the second copy by seq.
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-        // A read-committed fetch is not woken by a commit, only by this timeout: keep it short.
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+        // A fetch ends as soon as a record lands; this only bounds how often an idle gateway asks.
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500),
         new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "deliveries-" + gatewayId);
     this.thread.setDaemon(true);

@@ -12,6 +12,8 @@ import io.parley.schemas.Notify;
 import io.parley.schemas.StoredMessage;
 import io.parley.schemas.serde.AvroSerde;
 import io.parley.topology.TopologyMetrics;
+import io.parley.topology.handoff.MailboxWriter;
+import io.parley.topology.handoff.Origins;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +45,17 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
 
   private final Duration dedupeTtl;
   private final TopologyMetrics metrics;
+  private final MailboxWriter.Factory handoffs;
   private ProcessorContext<String, SpecificRecord> context;
+  private MailboxWriter mailbox;
+  private Origins.Stamper stamps;
   private KeyValueStore<String, GroupMembers> members;
   private KeyValueStore<String, Long> dedupe;
 
-  public GroupFanout(Duration dedupeTtl, TopologyMetrics metrics) {
+  public GroupFanout(Duration dedupeTtl, TopologyMetrics metrics, MailboxWriter.Factory handoffs) {
     this.dedupeTtl = dedupeTtl;
     this.metrics = metrics;
+    this.handoffs = handoffs;
   }
 
   public static List<StoreBuilder<?>> storeBuilders() {
@@ -64,6 +70,8 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    this.mailbox = handoffs.create(context, MAILBOX);
+    this.stamps = new Origins.Stamper(context);
     this.members = context.getStateStore(MEMBERS);
     this.dedupe = context.getStateStore(DEDUPE);
     context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expire);
@@ -101,8 +109,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
     if (set == null || !set.getMembers().contains(message.getFrom())) {
       metrics.groupRefused();
       Notice notice = new Notice(NOT_MEMBER, "you are not a member of group " + group, message.getId());
-      context.forward(new Record<>(message.getFrom(),
-          new MailboxCommand(new Notify(message.getFromDevice(), notice)), now), MAILBOX);
+      mailbox.write(message.getFrom(), new MailboxCommand(new Notify(message.getFromDevice(), notice)), now, stamps.next());
       return;
     }
     String key = group + '|' + message.getFrom() + '|' + message.getId();
@@ -123,7 +130,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
     context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now, recipients), now), MESSAGES);
     MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message)));
     for (String member : recipients) {
-      context.forward(new Record<>(member, deliver, now), MAILBOX);
+      mailbox.write(member, deliver, now, stamps.next());
     }
     metrics.fannedOut(recipients.size());
   }

@@ -6,49 +6,85 @@ import io.parley.schemas.state.DeviceTable;
 import io.parley.schemas.state.InboxEntry;
 import io.parley.schemas.state.MessageRef;
 import io.parley.topology.mailbox.MailboxKeys.ExpiryKind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** One task's view of the mailbox stores: typed reads and writes, no rules. */
+/**
+ * One task's view of the mailbox stores: typed reads and writes, no rules.
+ *
+ * <p>A user's seq lives in the device table, so a deliverable rewrites one per-user value (which the
+ * record cache folds across a commit) instead of two. What expires is found through sweeps booked
+ * per user and per time bucket (at most one index key per user per bucket), not an index key per
+ * entry: a message writes no expiry record of its own.
+ */
 final class Mailbox {
-  private final KeyValueStore<String, Long> seqs;
+  /** Time values at or above this are expiry times; below, a dedupe value is a seq written before sweeps existed. */
+  private static final long EPOCH_MS_FLOOR = 1_000_000_000_000L;
+
+  /** Written by mailboxes older than {@link DeviceTable#getLastSeq()}; read, never written. */
+  private final KeyValueStore<String, Long> legacySeqs;
   private final KeyValueStore<String, InboxEntry> inbox;
   private final KeyValueStore<String, MessageRef> refs;
   private final KeyValueStore<String, DeviceTable> devices;
   private final KeyValueStore<String, Long> dedupe;
   private final KeyValueStore<String, String> expiry;
   private final KeyValueStore<String, String> sessions;
+  private final Duration retention;
+  private final Duration dedupeTtl;
 
-  Mailbox(ProcessorContext<?, ?> context) {
-    this.seqs = context.getStateStore(MailboxStores.SEQ);
+  Mailbox(ProcessorContext<?, ?> context, Duration retention, Duration dedupeTtl) {
+    this.legacySeqs = context.getStateStore(MailboxStores.SEQ);
     this.inbox = context.getStateStore(MailboxStores.INBOX);
     this.refs = context.getStateStore(MailboxStores.REFS);
     this.devices = context.getStateStore(MailboxStores.DEVICES);
     this.dedupe = context.getStateStore(MailboxStores.DEDUPE);
     this.expiry = context.getStateStore(MailboxStores.EXPIRY);
     this.sessions = context.getStateStore(MailboxStores.SESSIONS);
+    this.retention = retention;
+    this.dedupeTtl = dedupeTtl;
   }
 
-  long lastSeq(String user) {
-    Long last = seqs.get(user);
-    return last == null ? 0L : last;
+  DeviceTable devices(String user) {
+    DeviceTable table = devices.get(user);
+    if (table == null) {
+      table = new DeviceTable(new ArrayList<>(), 0L, 0L, 0L);
+    }
+    if (table.getLastSeq() == 0) {
+      Long legacy = legacySeqs.get(user);
+      if (legacy != null) {
+        table.setLastSeq(legacy);
+      }
+    }
+    return table;
   }
 
-  long nextSeq(String user) {
-    long next = lastSeq(user) + 1;
-    seqs.put(user, next);
-    return next;
+  void saveDevices(String user, DeviceTable table) {
+    devices.put(user, table);
   }
 
-  void keep(String user, long seq, Envelope envelope, long now, long expiresAt) {
-    String key = MailboxKeys.seq(user, seq);
-    inbox.put(key, new InboxEntry(envelope, now));
-    expiry.put(MailboxKeys.expiry(expiresAt, ExpiryKind.INBOX, key), "");
+  static long lastSeq(DeviceTable table) {
+    return table.getLastSeq();
+  }
+
+  /** Gives out the user's next seq; the caller saves the table. */
+  static long nextSeq(DeviceTable table) {
+    table.setLastSeq(table.getLastSeq() + 1);
+    return table.getLastSeq();
+  }
+
+  /** Keeps a deliverable until every device has it or retention ends; the caller saves the table. */
+  void keep(String user, DeviceTable table, long seq, Envelope envelope, long now) {
+    inbox.put(MailboxKeys.seq(user, seq), new InboxEntry(envelope, now));
+    long sweepAt = bucketEnd(now + retention.toMillis(), retention);
+    if (table.getInboxSweepAt() < sweepAt) {
+      expiry.put(MailboxKeys.expiry(sweepAt, ExpiryKind.INBOX_SWEEP, user), "");
+      table.setInboxSweepAt(sweepAt);
+    }
   }
 
   /** Inbox entries of one user with fromSeq <= seq <= toSeq, in seq order. */
@@ -85,7 +121,7 @@ final class Mailbox {
     return inbox.get(MailboxKeys.seq(user, seq));
   }
 
-  /** Removes inbox entries with fromSeq <= seq <= toSeq; their refs stay until they expire. */
+  /** Removes inbox entries with fromSeq <= seq <= toSeq; their refs stay until retention. */
   void drop(String user, long fromSeq, long toSeq) {
     for (KeyValue<Long, InboxEntry> kv : entries(user, fromSeq, toSeq)) {
       inbox.delete(MailboxKeys.seq(user, kv.key));
@@ -100,23 +136,19 @@ final class Mailbox {
     refs.put(MailboxKeys.seq(user, seq), ref);
   }
 
-  DeviceTable devices(String user) {
-    DeviceTable table = devices.get(user);
-    return table == null ? new DeviceTable(new ArrayList<>()) : table;
-  }
-
-  void saveDevices(String user, DeviceTable table) {
-    devices.put(user, table);
-  }
-
   Long seenMessage(String user, String sender, String messageId) {
     return dedupe.get(MailboxKeys.dedupe(user, sender, messageId));
   }
 
-  void rememberMessage(String user, String sender, String messageId, long seq, long expiresAt) {
-    String key = MailboxKeys.dedupe(user, sender, messageId);
-    dedupe.put(key, seq);
-    expiry.put(MailboxKeys.expiry(expiresAt, ExpiryKind.DEDUPE, key), "");
+  /** Remembers a message id until the dedupe TTL ends; the caller saves the table. */
+  void rememberMessage(String user, DeviceTable table, String sender, String messageId, long now) {
+    long expiresAt = now + dedupeTtl.toMillis();
+    dedupe.put(MailboxKeys.dedupe(user, sender, messageId), expiresAt);
+    long sweepAt = bucketEnd(expiresAt, dedupeTtl);
+    if (table.getDedupeSweepAt() < sweepAt) {
+      expiry.put(MailboxKeys.expiry(sweepAt, ExpiryKind.DEDUPE_SWEEP, user), "");
+      table.setDedupeSweepAt(sweepAt);
+    }
   }
 
   void indexSession(String gateway, long incarnation, String user, String device, String session) {
@@ -145,30 +177,84 @@ final class Mailbox {
   }
 
   /**
-   * Removes up to {@code limit} items due at or before {@code now}; {@code onInboxExpired} sees
-   * each inbox entry removed this way (user|seq key, entry) so it can be counted.
+   * Runs up to {@code limit} sweeps (and per-entry removals booked by older mailboxes) due at or
+   * before {@code now}; returns how many inbox entries retention removed.
    */
-  int expire(long now, int limit, BiConsumer<String, InboxEntry> onInboxExpired) {
+  int expire(long now, int limit) {
     List<String> due = new ArrayList<>();
     try (KeyValueIterator<String, String> it = expiry.range(MailboxKeys.pad(0), MailboxKeys.expiryUpTo(now))) {
       while (it.hasNext() && due.size() < limit) {
         due.add(it.next().key);
       }
     }
+    int expired = 0;
     for (String key : due) {
       ExpiryKind kind = ExpiryKind.of(key.charAt(20));
-      String storeKey = key.substring(22);
-      if (kind == ExpiryKind.INBOX) {
-        InboxEntry gone = inbox.delete(storeKey);
-        refs.delete(storeKey);
-        if (gone != null) {
-          onInboxExpired.accept(storeKey, gone);
+      String target = key.substring(22);
+      switch (kind) {
+        case INBOX_SWEEP -> expired += sweepInbox(target, now);
+        case DEDUPE_SWEEP -> sweepDedupe(target, now);
+        case INBOX -> {
+          if (inbox.delete(target) != null) {
+            expired++;
+          }
+          refs.delete(target);
         }
-      } else {
-        dedupe.delete(storeKey);
+        case DEDUPE -> dedupe.delete(target);
       }
       expiry.delete(key);
     }
-    return due.size();
+    return expired;
+  }
+
+  /** Seqs follow time, so the entries past retention are a prefix of the user's range. */
+  private int sweepInbox(String user, long now) {
+    long cutoff = now - retention.toMillis();
+    List<String> gone = new ArrayList<>();
+    try (KeyValueIterator<String, InboxEntry> it = inbox.range(MailboxKeys.seq(user, 0), MailboxKeys.seq(user, Long.MAX_VALUE))) {
+      while (it.hasNext()) {
+        KeyValue<String, InboxEntry> kv = it.next();
+        if (kv.value.getStoredAt() > cutoff) {
+          break;
+        }
+        gone.add(kv.key);
+      }
+    }
+    gone.forEach(inbox::delete);
+    List<String> oldRefs = new ArrayList<>();
+    try (KeyValueIterator<String, MessageRef> it = refs.range(MailboxKeys.seq(user, 0), MailboxKeys.seq(user, Long.MAX_VALUE))) {
+      while (it.hasNext()) {
+        KeyValue<String, MessageRef> kv = it.next();
+        if (kv.value.getStoredAt() > cutoff) {
+          break;
+        }
+        oldRefs.add(kv.key);
+      }
+    }
+    oldRefs.forEach(refs::delete);
+    return gone.size();
+  }
+
+  private void sweepDedupe(String user, long now) {
+    List<String> gone = new ArrayList<>();
+    try (KeyValueIterator<String, Long> it = dedupe.range(user + MailboxKeys.SEP, MailboxKeys.dedupeEnd(user))) {
+      while (it.hasNext()) {
+        KeyValue<String, Long> kv = it.next();
+        // Older mailboxes stored the seq here and booked a removal of their own for it.
+        if (kv.value >= EPOCH_MS_FLOOR && kv.value <= now) {
+          gone.add(kv.key);
+        }
+      }
+    }
+    gone.forEach(dedupe::delete);
+  }
+
+  /**
+   * The end of the time bucket holding {@code dueAt}: a sweep runs at most one bucket late, and a
+   * user books at most one sweep per bucket. Buckets are a 24th of the period, between 1 s and 1 h.
+   */
+  static long bucketEnd(long dueAt, Duration period) {
+    long width = Math.max(1_000L, Math.min(3_600_000L, period.toMillis() / 24));
+    return Math.floorDiv(dueAt + width - 1, width) * width;
   }
 }

@@ -48,8 +48,17 @@ final class MailboxKeys {
     return gateway + SEP + pad(incarnation) + SEP + '~';
   }
 
+  /** Last possible dedupe key of {@code user}. */
+  static String dedupeEnd(String user) {
+    return user + SEP + '~';
+  }
+
+  /**
+   * What an expiry key books: a sweep of one user's inbox and refs, or of its dedupe keys (the key
+   * names the user); or, booked by mailboxes older than the sweeps, the removal of one entry.
+   */
   enum ExpiryKind {
-    INBOX('i'), DEDUPE('d');
+    INBOX('i'), DEDUPE('d'), INBOX_SWEEP('s'), DEDUPE_SWEEP('t');
 
     final char code;
 

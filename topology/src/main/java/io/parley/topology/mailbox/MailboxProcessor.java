@@ -22,6 +22,8 @@ import io.parley.schemas.state.InboxEntry;
 import io.parley.schemas.state.MessageRef;
 import io.parley.topology.MailboxSettings;
 import io.parley.topology.TopologyMetrics;
+import io.parley.topology.handoff.MailboxWriter;
+import io.parley.topology.handoff.Origins;
 import io.parley.topology.lastseen.Presence;
 import io.parley.topology.leases.GatewayLeases;
 import java.nio.charset.StandardCharsets;
@@ -62,20 +64,28 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
 
   private final MailboxSettings settings;
   private final TopologyMetrics metrics;
+  private final MailboxWriter.Factory handoffs;
   private ProcessorContext<String, SpecificRecord> context;
+  private MailboxWriter senders;
+  private Origins.Stamper stamps;
+  private Origins.Gate once;
   private Mailbox mailbox;
   private KeyValueStore<String, GatewayLease> leases;
   private Presence presence;
 
-  public MailboxProcessor(MailboxSettings settings, TopologyMetrics metrics) {
+  public MailboxProcessor(MailboxSettings settings, TopologyMetrics metrics, MailboxWriter.Factory handoffs) {
     this.settings = settings;
     this.metrics = metrics;
+    this.handoffs = handoffs;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.mailbox = new Mailbox(context);
+    this.senders = handoffs.create(context, MAILBOX);
+    this.stamps = new Origins.Stamper(context);
+    this.once = new Origins.Gate(context);
+    this.mailbox = new Mailbox(context, settings.retention(), settings.dedupeTtl());
     this.leases = context.getStateStore(GatewayLeases.STORE);
     this.presence = new Presence(context, settings.lastSeenInterval());
     context.schedule(settings.leaseCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireLeases);
@@ -84,6 +94,10 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
 
   @Override
   public void process(Record<String, MailboxCommand> record) {
+    if (!once.admit(record.headers())) {
+      metrics.duplicate();
+      return; // a hand-off written again by a task that replayed its input
+    }
     String user = record.key();
     long now = context.currentSystemTimeMs();
     Object command = record.value().getCommand();
@@ -112,17 +126,17 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       metrics.duplicate();
       return;
     }
-    long seq = mailbox.nextSeq(user);
-    mailbox.keep(user, seq, envelope, now, now + settings.retention().toMillis());
+    DeviceTable table = mailbox.devices(user);
+    long seq = Mailbox.nextSeq(table);
+    mailbox.keep(user, table, seq, envelope, now);
     if (message != null) {
-      mailbox.rememberMessage(user, message.getFrom(), message.getId(), seq, now + settings.dedupeTtl().toMillis());
-      mailbox.putRef(user, seq, new MessageRef(message.getId(), message.getFrom(), message.getConversation(), now, false, false));
+      // No ref yet: the first receipt writes it from the inbox entry, with its flag already set.
+      mailbox.rememberMessage(user, table, message.getFrom(), message.getId(), now);
       if (message.getGroup() == null) {
         // A direct message has exactly one recipient mailbox, so this is its one history record.
         context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now, List.of()), now), MESSAGES);
       }
     }
-    DeviceTable table = mailbox.devices(user);
     Map<String, List<DeliveryTarget>> byGateway = new LinkedHashMap<>();
     for (DeviceState d : table.getDevices()) {
       if (d.getOnline() && d.getRoutedUpTo() == seq - 1 && d.getInFlight() < settings.window()) {
@@ -131,10 +145,8 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
         d.setInFlight(d.getInFlight() + 1);
       }
     }
-    if (!byGateway.isEmpty()) {
-      mailbox.saveDevices(user, table);
-      byGateway.forEach((gateway, targets) -> route(user, gateway, targets, seq, envelope, now));
-    }
+    mailbox.saveDevices(user, table);
+    byGateway.forEach((gateway, targets) -> route(user, gateway, targets, seq, envelope, now));
   }
 
   // --- Ack: move the device's cursor, make a receipt, free the inbox, send more ---
@@ -146,7 +158,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       metrics.ignored("unknown_device");
       return;
     }
-    if (ack.getSeq() < 1 || ack.getSeq() > mailbox.lastSeq(user)) {
+    if (ack.getSeq() < 1 || ack.getSeq() > Mailbox.lastSeq(table)) {
       metrics.ignored("seq_out_of_range");
       return;
     }
@@ -158,12 +170,12 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     device.setLastActiveAt(now);
     receipt(user, ack);
     release(user, before, Devices.minCursor(table));
-    pump(user, device, now);
+    pump(user, table, device, now);
     mailbox.saveDevices(user, table);
   }
 
   private void receipt(String user, Ack ack) {
-    MessageRef ref = mailbox.ref(user, ack.getSeq());
+    MessageRef ref = refOf(user, ack.getSeq());
     if (ref == null || ref.getFrom().equals(user)) {
       return; // a receipt, a notice, or a note to self: nobody to tell
     }
@@ -181,8 +193,24 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     mailbox.putRef(user, ack.getSeq(), ref);
     Receipt receipt = new Receipt(ref.getMessageId(), ref.getConversation(), user, status, ack.getAt());
     MailboxCommand toSender = new MailboxCommand(new Deliver(new Envelope(receipt)));
-    context.forward(new Record<>(ref.getFrom(), toSender, context.currentSystemTimeMs()), MAILBOX);
+    senders.write(ref.getFrom(), toSender, context.currentSystemTimeMs(), stamps.next());
     metrics.receipt(status.name());
+  }
+
+  /**
+   * Who sent the message at {@code seq}: its ref once a receipt was made, before that its inbox entry
+   * (the first ack of a message always finds it: an entry goes only when every device has acked).
+   */
+  private MessageRef refOf(String user, long seq) {
+    MessageRef ref = mailbox.ref(user, seq);
+    if (ref != null) {
+      return ref;
+    }
+    InboxEntry entry = mailbox.entry(user, seq);
+    if (entry == null || !(entry.getEnvelope().getPayload() instanceof ChatMessage m)) {
+      return null;
+    }
+    return new MessageRef(m.getId(), m.getFrom(), m.getConversation(), entry.getStoredAt(), false, false);
   }
 
   /** Drops inbox entries every device now has: seqs in (before, after]. */
@@ -212,7 +240,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     if (!wasOnline) {
       presence.sessionsChanged(user, true, now, now);
     }
-    long last = mailbox.lastSeq(user);
+    long last = Mailbox.lastSeq(table);
     // A client that does not say what it holds (cursor < 0) resumes from its acknowledged cursor.
     long claimed = cursor < 0 ? device.getCursor() : Math.min(cursor, last);
     Devices.advanceCursor(device, claimed);
@@ -221,7 +249,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     device.setRoutedUpTo(claimed);
     device.setInFlight(0);
     release(user, before, Devices.minCursor(table));
-    pump(user, device, now);
+    pump(user, table, device, now);
     mailbox.saveDevices(user, table);
   }
 
@@ -250,7 +278,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     }
     device.setInFlight(0);
     device.setLastActiveAt(now);
-    pump(user, device, now);
+    pump(user, table, device, now);
     mailbox.saveDevices(user, table);
   }
 
@@ -279,11 +307,11 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
   // --- Routing ---
 
   /** Sends the device what it has not been sent, in seq order, while its window has room. */
-  private void pump(String user, DeviceState device, long now) {
+  private void pump(String user, DeviceTable table, DeviceState device, long now) {
     if (!device.getOnline()) {
       return;
     }
-    long last = mailbox.lastSeq(user);
+    long last = Mailbox.lastSeq(table);
     long from = device.getRoutedUpTo() + 1;
     if (from > last || device.getInFlight() >= settings.window()) {
       return;
@@ -350,6 +378,8 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
   }
 
   private void expireItems(long now) {
-    mailbox.expire(now, EXPIRY_BATCH, (key, entry) -> metrics.inboxExpired());
+    for (int i = mailbox.expire(now, EXPIRY_BATCH); i > 0; i--) {
+      metrics.inboxExpired();
+    }
   }
 }

@@ -12,41 +12,48 @@ import org.apache.kafka.streams.state.Stores;
 
 /** The RocksDB stores a mailbox task owns; every key starts with the user it belongs to (see {@link MailboxKeys}). */
 public final class MailboxStores {
-  /** user → last seq given out. */
+  /** user → last seq given out, as mailboxes wrote it before the seq moved into the device table; read only. */
   public static final String SEQ = "mailbox-seq";
   /** user|seq → deliverable not yet acknowledged by every known device. */
   public static final String INBOX = "mailbox-inbox";
   /** user|seq → who sent the message at seq, kept after its content is gone so later acks still make receipts. */
   public static final String REFS = "mailbox-refs";
-  /** user → the user's devices, their sessions and cursors. */
+  /** user → the user's devices, their sessions and cursors, the last seq given out, booked sweeps. */
   public static final String DEVICES = "mailbox-devices";
-  /** user|sender|client message id → seq it got. */
+  /** user|sender|client message id → when the key expires (older mailboxes: the seq it got). */
   public static final String DEDUPE = "mailbox-dedupe";
-  /** dueAt|kind|key → nothing: what to remove when. */
+  /** dueAt|kind|user → nothing: which user's inbox or dedupe keys to sweep when (older mailboxes: dueAt|kind|entry key). */
   public static final String EXPIRY = "mailbox-expiry";
   /** gateway|incarnation|user|device → session: which sessions go when a gateway's lease does. */
   public static final String SESSIONS = "mailbox-sessions";
 
   private MailboxStores() {}
 
+  /**
+   * The record cache is kept for the per-user values a commit rewrites many times (the device table,
+   * the session index); inbox entries are cached too, so one acknowledged within the commit that
+   * stored it reaches the changelog as one tombstone instead of a put and a delete. Refs, dedupe
+   * keys and expiry keys are written once each: caching them would only cost the cache's upkeep.
+   */
   public static List<StoreBuilder<? extends KeyValueStore<String, ?>>> builders() {
     return List.of(
-        store(SEQ, Serdes.Long()),
-        store(INBOX, AvroSerde.of(InboxEntry.class)),
-        store(REFS, AvroSerde.of(MessageRef.class)),
-        store(DEVICES, AvroSerde.of(DeviceTable.class)),
-        store(DEDUPE, Serdes.Long()),
-        store(EXPIRY, Serdes.String()),
-        store(SESSIONS, Serdes.String()));
+        store(SEQ, Serdes.Long(), false),
+        store(INBOX, AvroSerde.of(InboxEntry.class), true),
+        store(REFS, AvroSerde.of(MessageRef.class), false),
+        store(DEVICES, AvroSerde.of(DeviceTable.class), true),
+        store(DEDUPE, Serdes.Long(), false),
+        store(EXPIRY, Serdes.String(), false),
+        store(SESSIONS, Serdes.String(), true));
   }
 
   public static String[] names() {
     return new String[] {SEQ, INBOX, REFS, DEVICES, DEDUPE, EXPIRY, SESSIONS};
   }
 
-  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, org.apache.kafka.common.serialization.Serde<V> values) {
-    // Caching absorbs the many rewrites of hot keys (seq, device table) between commits.
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-        .withCachingEnabled();
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, org.apache.kafka.common.serialization.Serde<V> values,
+      boolean cached) {
+    StoreBuilder<KeyValueStore<String, V>> builder =
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    return cached ? builder.withCachingEnabled() : builder.withCachingDisabled();
   }
 }

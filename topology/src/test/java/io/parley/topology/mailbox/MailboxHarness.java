@@ -21,6 +21,7 @@ import io.parley.schemas.state.InboxEntry;
 import io.parley.topology.MailboxSettings;
 import io.parley.topology.ParleyTopology;
 import io.parley.topology.TopologyMetrics;
+import io.parley.topology.handoff.MailboxWriter;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,7 +61,22 @@ public final class MailboxHarness implements AutoCloseable {
   private final List<String> gatewayIds = new ArrayList<>();
   private int nextMessage;
 
+  /** Hand-offs of a harness made by {@link #recordingHandoffs}, with their headers, in order. */
+  public final List<TestRecord<String, MailboxCommand>> handedOff = new ArrayList<>();
+
   public MailboxHarness(MailboxSettings settings) {
+    this(settings, false);
+  }
+
+  /**
+   * A harness whose hand-offs are kept in {@link #handedOff} instead of being forwarded to the
+   * mailbox topic, so a test can deliver them itself (once, twice, late).
+   */
+  public static MailboxHarness recordingHandoffs(MailboxSettings settings) {
+    return new MailboxHarness(settings, true);
+  }
+
+  private MailboxHarness(MailboxSettings settings, boolean recordHandoffs) {
     this.settings = settings;
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mailbox-test");
@@ -71,7 +87,10 @@ public final class MailboxHarness implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    driver = new TopologyTestDriver(ParleyTopology.build(topics, settings, TopologyMetrics.unregistered()), props, START);
+    MailboxWriter.Factory handoffs = recordHandoffs
+        ? (context, sink) -> (user, command, timestamp, headers) -> handedOff.add(new TestRecord<>(user, command, headers, timestamp))
+        : MailboxWriter.forwarding();
+    driver = new TopologyTestDriver(ParleyTopology.build(topics, settings, TopologyMetrics.unregistered(), handoffs), props, START);
     mailbox = driver.createInputTopic(topics.mailbox().name(), new StringSerializer(), AvroSerde.of(MailboxCommand.class));
     rawMailbox = driver.createInputTopic(topics.mailbox().name(), new ByteArraySerializer(), new ByteArraySerializer());
     gateways = driver.createInputTopic(topics.gateways().name(), new StringSerializer(), AvroSerde.of(GatewayLease.class));
@@ -155,6 +174,11 @@ public final class MailboxHarness implements AutoCloseable {
     mailbox.pipeInput(user, new MailboxCommand(new Ack(device, seq, status, now())));
   }
 
+  /** Delivers a recorded hand-off into the mailbox topic, as the hand-off producer would. */
+  public void deliverHandoff(TestRecord<String, MailboxCommand> handoff) {
+    mailbox.pipeInput(new TestRecord<>(handoff.key(), handoff.value(), handoff.headers(), handoff.timestamp()));
+  }
+
   /** Everything routed to one gateway since the last call. */
   public List<Delivery> deliveries(String gateway) {
     return driver.createOutputTopic(topics.deliveries(gateway).name(), new StringDeserializer(), AvroSerde.of(Delivery.class))
@@ -192,6 +216,21 @@ public final class MailboxHarness implements AutoCloseable {
       it.forEachRemaining(out::add);
     }
     return out;
+  }
+
+  List<String> expiryKeys() {
+    KeyValueStore<String, String> expiry = driver.getKeyValueStore(MailboxStores.EXPIRY);
+    List<String> out = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = expiry.all()) {
+      it.forEachRemaining(kv -> out.add(kv.key));
+    }
+    return out;
+  }
+
+  /** A last seq as mailboxes stored it before it moved into the device table. */
+  void legacySeq(String user, long seq) {
+    KeyValueStore<String, Long> seqs = driver.getKeyValueStore(MailboxStores.SEQ);
+    seqs.put(user, seq);
   }
 
   MailboxSettings settings() {

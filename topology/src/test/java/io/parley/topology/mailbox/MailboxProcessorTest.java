@@ -237,6 +237,27 @@ class MailboxProcessorTest {
   }
 
   @Test
+  void shouldBookOneSweepPerUserInsteadOfAnExpiryKeyPerMessage() {
+    for (int i = 0; i < 5; i++) {
+      box.send("alice", "bob", "m" + i);
+    }
+    box.send("alice", "carol", "hi");
+
+    // bob and carol: one inbox sweep and one dedupe sweep each
+    assertThat(box.expiryKeys()).hasSize(4);
+  }
+
+  @Test
+  void shouldContinueTheSeqOfAMailboxWrittenBeforeTheSeqMovedIntoTheDeviceTable() {
+    box.legacySeq("bob", 41);
+    box.open("bob", "phone", "gw-1", "s1", 41);
+
+    box.send("alice", "bob", "hi");
+
+    assertThat(seqs(box.deliveries("gw-1"))).containsExactly(42L);
+  }
+
+  @Test
   void shouldForgetDedupeKeysAfterTheirTtl() {
     restartWith(MailboxHarness.defaults().withRetention(Duration.ofDays(30), Duration.ofHours(1)));
     box.send("alice", "bob", "m-7", "first");
@@ -267,6 +288,44 @@ class MailboxProcessorTest {
       assertThat(receipt(d).getConversation()).isEqualTo("dm:alice:bob");
     });
     assertThat(seqs(toAlice)).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void shouldApplyAReceiptOnceWhenItsHandoffIsWrittenAgain() {
+    box.close();
+    box = MailboxHarness.recordingHandoffs(MailboxHarness.defaults());
+    box.open("alice", "phone", "gw-1", "sa", 0);
+    box.open("bob", "phone", "gw-2", "sb", 0);
+    box.send("alice", "bob", "hi");
+    box.ack("bob", "phone", 1, ReceiptStatus.DELIVERED);
+    assertThat(box.handedOff).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("alice"));
+
+    // A task that aborted after handing the receipt off replays the ack and writes it again.
+    box.deliverHandoff(box.handedOff.get(0));
+    box.deliverHandoff(box.handedOff.get(0));
+
+    assertThat(box.deliveries("gw-1")).singleElement().satisfies(d -> {
+      assertThat(receipt(d).getStatus()).isEqualTo(ReceiptStatus.DELIVERED);
+      assertThat(d.getSeq()).isEqualTo(1L);
+    });
+  }
+
+  @Test
+  void shouldApplyEveryHandoffOfOneInputRecord() {
+    box.close();
+    box = MailboxHarness.recordingHandoffs(MailboxHarness.defaults());
+    box.open("alice", "phone", "gw-1", "sa", 0);
+    box.open("bob", "phone", "gw-2", "sb", 0);
+    box.send("alice", "bob", "one");
+    box.send("alice", "bob", "two");
+    box.ack("bob", "phone", 2, ReceiptStatus.DELIVERED);
+    box.ack("bob", "phone", 1, ReceiptStatus.DELIVERED);
+    assertThat(box.handedOff).hasSize(2);
+
+    box.handedOff.forEach(box::deliverHandoff);
+    box.handedOff.forEach(box::deliverHandoff);
+
+    assertThat(seqs(box.deliveries("gw-1"))).containsExactly(1L, 2L);
   }
 
   @Test
