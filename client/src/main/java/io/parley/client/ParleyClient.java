@@ -48,6 +48,9 @@ public final class ParleyClient implements AutoCloseable {
   private volatile boolean closed;
   private long cursor;
   private long backoffMillis = 250;
+  /** How long a receipt's ack may wait to be folded into the next one. */
+  static final long RECEIPT_ACK_DELAY_MS = 100;
+  private boolean receiptAckScheduled;
 
   /**
    * @param webSocket the gateway's socket address, e.g. {@code ws://127.0.0.1:8080/v1/ws}
@@ -101,6 +104,11 @@ public final class ParleyClient implements AutoCloseable {
   /** Tells the sender this user saw the deliverable {@code seq}. */
   public void markRead(long seq) {
     write(JSON.createObjectNode().put("type", "ack").put("seq", seq).put("status", "read").toString());
+  }
+
+  /** Tells the senders this user saw every message up to {@code seq}: one frame for all of them. */
+  public void markReadUpTo(long seq) {
+    write(JSON.createObjectNode().put("type", "ack").put("upTo", seq).put("status", "read").toString());
   }
 
   public boolean connected() {
@@ -178,13 +186,13 @@ public final class ParleyClient implements AutoCloseable {
   private void handle(JsonNode f) throws SQLException {
     switch (f.path("type").asText()) {
       case "message" -> {
-        if (accept(f.get("seq").asLong())) {
+        if (accept(f.get("seq").asLong(), true)) {
           listener.message(f.get("seq").asLong(), f.get("id").asText(), f.get("from").asText(),
               f.get("conversation").asText(), f.get("body").asText(), f.get("at").asLong(), f);
         }
       }
       case "receipt" -> {
-        if (accept(f.get("seq").asLong())) {
+        if (accept(f.get("seq").asLong(), false)) {
           listener.receipt(f.get("seq").asLong(), f.get("id").asText(), f.get("by").asText(), f.get("status").asText(), f.get("at").asLong());
         }
       }
@@ -203,18 +211,41 @@ public final class ParleyClient implements AutoCloseable {
     }
   }
 
-  /** Acks a deliverable and says whether it is new to this device. */
-  private synchronized boolean accept(long seq) throws SQLException {
-    write(JSON.createObjectNode().put("type", "ack").put("seq", seq).put("status", "delivered").toString());
-    if (seq <= cursor || above.contains(seq)) {
-      return false;
+  /**
+   * Acks a deliverable and says whether it is new to this device. Acks are cumulative ({@code upTo}
+   * the contiguous cursor): at once for a message, since its sender waits for the tick; for a
+   * receipt up to {@link #RECEIPT_ACK_DELAY_MS} later, unless a message's ack covers it first.
+   * A deliverable above a gap is acked by its own seq.
+   */
+  private synchronized boolean accept(long seq, boolean message) throws SQLException {
+    boolean fresh = seq > cursor && !above.contains(seq);
+    if (fresh) {
+      above.add(seq);
+      while (above.remove(cursor + 1)) {
+        cursor++;
+      }
+      outbox.setCursor(cursor);
     }
-    above.add(seq);
-    while (above.remove(cursor + 1)) {
-      cursor++;
+    if (seq > cursor) {
+      write(JSON.createObjectNode().put("type", "ack").put("seq", seq).put("status", "delivered").toString());
+    } else if (message) {
+      ackUpToCursor();
+    } else if (!receiptAckScheduled) {
+      receiptAckScheduled = true;
+      timer.schedule(this::ackReceipts, RECEIPT_ACK_DELAY_MS, TimeUnit.MILLISECONDS);
     }
-    outbox.setCursor(cursor);
-    return true;
+    return fresh;
+  }
+
+  private synchronized void ackReceipts() {
+    if (receiptAckScheduled) {
+      ackUpToCursor();
+    }
+  }
+
+  private synchronized void ackUpToCursor() {
+    receiptAckScheduled = false;
+    write(JSON.createObjectNode().put("type", "ack").put("upTo", cursor).put("status", "delivered").toString());
   }
 
   private void resendPending() {

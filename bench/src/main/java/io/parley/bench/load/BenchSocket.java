@@ -1,5 +1,6 @@
 package io.parley.bench.load;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -7,19 +8,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One user's socket, behaving like a lean real client: it acks every deliverable as soon as it
- * arrives, de-duplicates by seq, and checks that seqs arrive in order. What it sees goes into the
- * current step's ledger.
+ * One user's socket, behaving like a lean real client: it acks cumulatively ({@code upTo}, as
+ * docs/protocol.md recommends): at once when a message arrives, and for receipts at most
+ * {@link #RECEIPT_ACK_DELAY_MS} later unless a message's ack covers them first. It de-duplicates
+ * by seq and checks that seqs arrive in order. What it sees goes into the current step's ledger.
  */
 public final class BenchSocket implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(BenchSocket.class);
+
+  /** How long a receipt's ack may wait to be folded into the next one (the flusher's period). */
+  static final long RECEIPT_ACK_DELAY_MS = 100;
 
   private final Supplier<Ledger> ledger;
   private final Runnable onUnexpectedClose;
   private volatile Session session;
   private volatile boolean closing;
-  // Touched only by the thread Jetty delivers this socket's frames on, one frame at a time.
-  private long lastSeq;
+  // Written only by the thread Jetty delivers this socket's frames on, one frame at a time; the
+  // receipt-ack flusher reads it.
+  private volatile long lastSeq;
+  private final AtomicBoolean receiptAckDue = new AtomicBoolean();
   private final SendOrder sendOrder = new SendOrder();
 
   BenchSocket(Supplier<Ledger> ledger, Runnable onUnexpectedClose) {
@@ -39,8 +46,10 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
     Ledger current = ledger.get();
     switch (frame.type()) {
       case "message" -> {
-        send(Frames.ack(frame.seq()), current);
-        if (newSeq(frame.seq(), current)) {
+        boolean fresh = newSeq(frame.seq(), current);
+        receiptAckDue.set(false);
+        send(Frames.ackUpTo(lastSeq), current);
+        if (fresh) {
           if (!sendOrder.accept(frame.from(), frame.id())) {
             current.orderViolation();
           }
@@ -48,8 +57,9 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
         }
       }
       case "receipt" -> {
-        send(Frames.ack(frame.seq()), current);
-        if (newSeq(frame.seq(), current)) {
+        boolean fresh = newSeq(frame.seq(), current);
+        receiptAckDue.set(true);
+        if (fresh) {
           current.receipt(frame.id(), now);
         }
       }
@@ -70,6 +80,13 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
     }
     lastSeq = seq;
     return true;
+  }
+
+  /** Acks receipts that no message's ack covered since they arrived. */
+  void flushReceiptAcks(Ledger current) {
+    if (receiptAckDue.getAndSet(false)) {
+      send(Frames.ackUpTo(lastSeq), current);
+    }
   }
 
   void send(String frame, Ledger current) {

@@ -25,8 +25,9 @@ final class Frames {
         + "\"}";
   }
 
-  static String ack(long seq) {
-    return "{\"type\":\"ack\",\"seq\":" + seq + ",\"status\":\"delivered\"}";
+  /** The device has every deliverable up to {@code seq}. */
+  static String ackUpTo(long seq) {
+    return "{\"type\":\"ack\",\"upTo\":" + seq + ",\"status\":\"delivered\"}";
   }
 
   static Inbound parse(String text) {

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -31,9 +34,14 @@ public final class LoadGenerator implements AutoCloseable {
   private final int bodyBytes;
   private final HttpClient http;
   private final WebSocketClient client;
-  private final List<BenchSocket> sockets = new ArrayList<>();
+  private final List<BenchSocket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicInteger disconnects = new AtomicInteger();
   private final CpuMeter cpu = new CpuMeter();
+  private final ScheduledExecutorService receiptAcks = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "bench-receipt-acks");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile Ledger ledger = new Ledger(0, 0, 1, 0, 0);
   private int steps;
   private long sentTotal;
@@ -48,6 +56,8 @@ public final class LoadGenerator implements AutoCloseable {
     this.client = new WebSocketClient(http);
     client.setIdleTimeout(Duration.ofMinutes(30));
     client.start();
+    receiptAcks.scheduleAtFixedRate(() -> sockets.forEach(s -> s.flushReceiptAcks(ledger)),
+        BenchSocket.RECEIPT_ACK_DELAY_MS, BenchSocket.RECEIPT_ACK_DELAY_MS, TimeUnit.MILLISECONDS);
   }
 
   /** Connects every user of the workload to {@code uri}, with tokens from {@code tokens}. */
@@ -154,6 +164,7 @@ public final class LoadGenerator implements AutoCloseable {
 
   @Override
   public void close() {
+    receiptAcks.shutdownNow();
     sockets.forEach(BenchSocket::close);
     try {
       client.stop();

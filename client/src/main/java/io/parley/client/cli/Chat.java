@@ -76,7 +76,8 @@ public final class Chat implements Incoming {
     }
     if (line.equals("/read")) {
       synchronized (unread) {
-        unread.forEach(client::markRead);
+        // Everything up to the newest unread message was on screen: one cumulative read covers it all.
+        unread.stream().max(Long::compare).ifPresent(client::markReadUpTo);
         unread.clear();
       }
       return true;

@@ -16,7 +16,8 @@ public sealed interface Inbound {
 
   record AttachmentRef(String asset, String mime, long size, String key, String name) {}
 
-  record Ack(long seq, boolean read) implements Inbound {
+  /** @param upTo the device has every deliverable up to and including {@code seq} (read: saw every message up to it) */
+  record Ack(long seq, boolean read, boolean upTo) implements Inbound {
     public String type() {
       return "ack";
     }

@@ -142,12 +142,16 @@ public final class InboundFrames {
   }
 
   private static Inbound.Ack ack(JsonNode root) throws FrameException {
-    long seq = positiveLong(root, "seq", 1);
+    if (root.has("seq") == root.has("upTo")) {
+      throw new FrameException(ErrorCode.BAD_REQUEST, "ack needs either \"seq\" (one deliverable) or \"upTo\" (everything up to it)");
+    }
+    boolean upTo = root.has("upTo");
+    long seq = positiveLong(root, upTo ? "upTo" : "seq", 1);
     JsonNode status = root.get("status");
     if (status == null || !status.isTextual() || !(status.asText().equals("delivered") || status.asText().equals("read"))) {
       throw new FrameException(ErrorCode.BAD_REQUEST, "ack needs \"status\": \"delivered\" or \"read\"");
     }
-    return new Inbound.Ack(seq, status.asText().equals("read"));
+    return new Inbound.Ack(seq, status.asText().equals("read"), upTo);
   }
 
   private static Inbound.Sync sync(JsonNode root) throws FrameException {

@@ -195,7 +195,7 @@ public final class ClientSocket implements Session.Listener {
       send(send);
     } else if (frame instanceof Inbound.Ack ack) {
       ReceiptStatus status = ack.read() ? ReceiptStatus.READ : ReceiptStatus.DELIVERED;
-      forward(new MailboxCommand(new Ack(device(), ack.seq(), status, System.currentTimeMillis())), null);
+      forward(new MailboxCommand(new Ack(device(), ack.seq(), status, System.currentTimeMillis(), ack.upTo())), null);
     } else if (frame instanceof Inbound.Sync sync) {
       forward(new MailboxCommand(new Sync(device(), services.config().gatewayId(), services.incarnation(), sessionId, sync.after())), null);
     } else if (frame instanceof Inbound.Heartbeat) {

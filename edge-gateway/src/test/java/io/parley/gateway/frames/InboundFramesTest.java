@@ -30,7 +30,8 @@ class InboundFramesTest {
 
   @Test
   void shouldParseAckSyncAndHeartbeat() throws Exception {
-    assertThat(frames.parse("{\"type\":\"ack\",\"seq\":7,\"status\":\"read\"}")).isEqualTo(new Inbound.Ack(7, true));
+    assertThat(frames.parse("{\"type\":\"ack\",\"seq\":7,\"status\":\"read\"}")).isEqualTo(new Inbound.Ack(7, true, false));
+    assertThat(frames.parse("{\"type\":\"ack\",\"upTo\":9,\"status\":\"delivered\"}")).isEqualTo(new Inbound.Ack(9, false, true));
     assertThat(frames.parse("{\"type\":\"sync\",\"after\":3}")).isEqualTo(new Inbound.Sync(3));
     assertThat(frames.parse("{\"type\":\"sync\"}")).isEqualTo(new Inbound.Sync(0));
     assertThat(frames.parse("{\"type\":\"heartbeat\"}")).isEqualTo(new Inbound.Heartbeat());
@@ -57,6 +58,11 @@ class InboundFramesTest {
       "{\"type\":\"ack\",\"seq\":\"1\",\"status\":\"read\"}",
       "{\"type\":\"ack\",\"seq\":99999999999999999999999,\"status\":\"read\"}",
       "{\"type\":\"ack\",\"seq\":1,\"status\":\"seen\"}",
+      "{\"type\":\"ack\",\"status\":\"delivered\"}",
+      "{\"type\":\"ack\",\"seq\":1,\"upTo\":2,\"status\":\"delivered\"}",
+      "{\"type\":\"ack\",\"upTo\":0,\"status\":\"delivered\"}",
+      "{\"type\":\"ack\",\"upTo\":-5,\"status\":\"read\"}",
+      "{\"type\":\"ack\",\"upTo\":\"all\",\"status\":\"read\"}",
       "{\"type\":\"sync\",\"after\":-1}",
   })
   void shouldRefuseMalformedFramesAsBadRequests(String text) {

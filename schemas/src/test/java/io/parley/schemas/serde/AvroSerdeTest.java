@@ -35,7 +35,7 @@ class AvroSerdeTest {
   void shouldRoundTripEveryCommandVariant() {
     AvroSerde<MailboxCommand> serde = AvroSerde.of(MailboxCommand.class);
     MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message())));
-    MailboxCommand ack = new MailboxCommand(new Ack("phone", 7L, ReceiptStatus.READ, 5L));
+    MailboxCommand ack = new MailboxCommand(new Ack("phone", 7L, ReceiptStatus.READ, 5L, false));
 
     assertThat(serde.deserialize("t", serde.serialize("t", deliver))).isEqualTo(deliver);
     assertThat(serde.deserialize("t", serde.serialize("t", ack))).isEqualTo(ack);
@@ -100,7 +100,25 @@ class AvroSerdeTest {
 
     MailboxCommand decoded = AvroSerde.of(MailboxCommand.class).decode(toArray(bytes));
 
-    assertThat(decoded.getCommand()).isEqualTo(new Ack("phone", 4L, ReceiptStatus.READ, 9L));
+    assertThat(decoded.getCommand()).isEqualTo(new Ack("phone", 4L, ReceiptStatus.READ, 9L, false));
+  }
+
+  @Test
+  void shouldDecodeAnAckWrittenBeforeCumulativeAcksAsASingleSeq() throws Exception {
+    Schema v2 = new Schema.Parser().parse(getClass().getResourceAsStream("/avro/history/io.parley.schemas.MailboxCommand.v2.avsc"));
+    Schema ackV2 = v2.getField("command").schema().getTypes().stream().filter(t -> t.getName().equals("Ack")).findFirst().orElseThrow();
+    GenericRecord ack = new GenericData.Record(ackV2);
+    ack.put("device", "phone");
+    ack.put("seq", 4L);
+    ack.put("status", new GenericData.EnumSymbol(ackV2.getField("status").schema(), "DELIVERED"));
+    ack.put("at", 9L);
+    GenericRecord command = new GenericData.Record(v2);
+    command.put("command", ack);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(command);
+
+    MailboxCommand decoded = AvroSerde.of(MailboxCommand.class).decode(toArray(bytes));
+
+    assertThat(decoded.getCommand()).isEqualTo(new Ack("phone", 4L, ReceiptStatus.DELIVERED, 9L, false));
   }
 
   @Test
@@ -126,7 +144,7 @@ class AvroSerdeTest {
 
   @Test
   void shouldRefuseARecordOfAnotherType() {
-    byte[] ack = AvroSerde.of(Ack.class).encode(new Ack("phone", 1L, ReceiptStatus.DELIVERED, 1L));
+    byte[] ack = AvroSerde.of(Ack.class).encode(new Ack("phone", 1L, ReceiptStatus.DELIVERED, 1L, false));
     assertThatThrownBy(() -> AvroSerde.of(MailboxCommand.class).decode(ack))
         .isInstanceOf(SerializationException.class);
   }

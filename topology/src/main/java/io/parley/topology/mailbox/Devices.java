@@ -72,6 +72,22 @@ final class Devices {
     return true;
   }
 
+  /**
+   * A cumulative ack: the device has every seq up to {@code upTo}.
+   *
+   * @return the seqs it had not acknowledged before, in order
+   */
+  static List<Long> ackUpTo(DeviceState d, long upTo) {
+    List<Long> newly = new ArrayList<>();
+    for (long seq = d.getCursor() + 1; seq <= upTo; seq++) {
+      if (!d.getAckedAbove().contains(seq)) {
+        newly.add(seq);
+      }
+    }
+    advanceCursor(d, upTo);
+    return newly;
+  }
+
   /** The device says it already holds everything up to {@code cursor}. */
   static void advanceCursor(DeviceState d, long cursor) {
     if (cursor <= d.getCursor()) {

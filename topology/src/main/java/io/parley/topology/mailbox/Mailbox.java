@@ -52,7 +52,7 @@ final class Mailbox {
   DeviceTable devices(String user) {
     DeviceTable table = devices.get(user);
     if (table == null) {
-      table = new DeviceTable(new ArrayList<>(), 0L, 0L, 0L);
+      table = new DeviceTable(new ArrayList<>(), 0L, 0L, 0L, 0L);
     }
     if (table.getLastSeq() == 0) {
       Long legacy = legacySeqs.get(user);

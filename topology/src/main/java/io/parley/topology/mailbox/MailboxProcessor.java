@@ -59,6 +59,11 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
   public static final String MESSAGES = "messages-sink";
   /** Notice code telling a gateway to close a socket whose device has a newer session. */
   public static final String SESSION_REPLACED = "session_replaced";
+  /**
+   * Most receipts one cumulative ack makes (the newest ones): a real client acks what it was sent,
+   * a window at a time; a claim far beyond that costs one command a bounded amount of work.
+   */
+  static final int MAX_RECEIPTS_PER_ACK = 65_536;
   /** Most expired items removed in one punctuation, so one pass never stalls the thread. */
   private static final int EXPIRY_BATCH = 10_000;
 
@@ -164,34 +169,66 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     }
     DeviceState device = found.get();
     long before = Devices.minCursor(table);
-    if (Devices.ack(device, ack.getSeq()) && device.getOnline() && ack.getSeq() <= device.getRoutedUpTo()) {
-      device.setInFlight(Math.max(0, device.getInFlight() - 1));
+    if (ack.getUpTo()) {
+      ackUpTo(user, table, device, ack);
+    } else {
+      if (Devices.ack(device, ack.getSeq())) {
+        freeWindowSlot(device, ack.getSeq());
+      }
+      receipt(user, ack.getSeq(), ack.getStatus(), ack.getAt());
     }
     device.setLastActiveAt(now);
-    receipt(user, ack);
     release(user, before, Devices.minCursor(table));
     pump(user, table, device, now);
     mailbox.saveDevices(user, table);
   }
 
-  private void receipt(String user, Ack ack) {
-    MessageRef ref = refOf(user, ack.getSeq());
+  /**
+   * A cumulative ack: every deliverable up to its seq. Each message it newly covers makes its receipt;
+   * a cumulative read also covers messages this device had acked as delivered before.
+   */
+  private void ackUpTo(String user, DeviceTable table, DeviceState device, Ack ack) {
+    List<Long> newlyAcked = Devices.ackUpTo(device, ack.getSeq());
+    newlyAcked.forEach(seq -> freeWindowSlot(device, seq));
+    if (ack.getStatus() == ReceiptStatus.READ) {
+      long from = Math.max(table.getReadUpTo() + 1, ack.getSeq() - MAX_RECEIPTS_PER_ACK + 1);
+      for (long seq = from; seq <= ack.getSeq(); seq++) {
+        receipt(user, seq, ReceiptStatus.READ, ack.getAt());
+      }
+      table.setReadUpTo(Math.max(table.getReadUpTo(), ack.getSeq()));
+    } else {
+      int first = Math.max(0, newlyAcked.size() - MAX_RECEIPTS_PER_ACK);
+      for (long seq : newlyAcked.subList(first, newlyAcked.size())) {
+        receipt(user, seq, ReceiptStatus.DELIVERED, ack.getAt());
+      }
+    }
+  }
+
+  /** A deliverable sent to the device's current session was acknowledged: its window has room for one more. */
+  private static void freeWindowSlot(DeviceState device, long seq) {
+    if (device.getOnline() && seq <= device.getRoutedUpTo()) {
+      device.setInFlight(Math.max(0, device.getInFlight() - 1));
+    }
+  }
+
+  private void receipt(String user, long seq, ReceiptStatus acked, long at) {
+    MessageRef ref = refOf(user, seq);
     if (ref == null || ref.getFrom().equals(user)) {
       return; // a receipt, a notice, or a note to self: nobody to tell
     }
     ReceiptStatus status;
-    if (ack.getStatus() == ReceiptStatus.READ && !ref.getReadReceiptSent()) {
+    if (acked == ReceiptStatus.READ && !ref.getReadReceiptSent()) {
       status = ReceiptStatus.READ;
       ref.setReadReceiptSent(true);
       ref.setDeliveredReceiptSent(true);
-    } else if (ack.getStatus() == ReceiptStatus.DELIVERED && !ref.getDeliveredReceiptSent()) {
+    } else if (acked == ReceiptStatus.DELIVERED && !ref.getDeliveredReceiptSent()) {
       status = ReceiptStatus.DELIVERED;
       ref.setDeliveredReceiptSent(true);
     } else {
       return; // one receipt per status per message, however many devices ack
     }
-    mailbox.putRef(user, ack.getSeq(), ref);
-    Receipt receipt = new Receipt(ref.getMessageId(), ref.getConversation(), user, status, ack.getAt());
+    mailbox.putRef(user, seq, ref);
+    Receipt receipt = new Receipt(ref.getMessageId(), ref.getConversation(), user, status, at);
     MailboxCommand toSender = new MailboxCommand(new Deliver(new Envelope(receipt)));
     senders.write(ref.getFrom(), toSender, context.currentSystemTimeMs(), stamps.next());
     metrics.receipt(status.name());

@@ -171,7 +171,12 @@ public final class MailboxHarness implements AutoCloseable {
   }
 
   public void ack(String user, String device, long seq, ReceiptStatus status) {
-    mailbox.pipeInput(user, new MailboxCommand(new Ack(device, seq, status, now())));
+    mailbox.pipeInput(user, new MailboxCommand(new Ack(device, seq, status, now(), false)));
+  }
+
+  /** A cumulative ack: the device has everything up to {@code seq} (read: the user saw it all). */
+  public void ackUpTo(String user, String device, long seq, ReceiptStatus status) {
+    mailbox.pipeInput(user, new MailboxCommand(new Ack(device, seq, status, now(), true)));
   }
 
   /** Delivers a recorded hand-off into the mailbox topic, as the hand-off producer would. */

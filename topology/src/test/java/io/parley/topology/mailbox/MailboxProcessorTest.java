@@ -328,6 +328,86 @@ class MailboxProcessorTest {
     assertThat(seqs(box.deliveries("gw-1"))).containsExactly(1L, 2L);
   }
 
+  // --- cumulative acks ---
+
+  @Test
+  void shouldMakeAReceiptForEveryMessageACumulativeAckCovers() {
+    box.open("alice", "phone", "gw-1", "sa", 0);
+    box.open("bob", "phone", "gw-2", "sb", 0);
+    String one = box.send("alice", "bob", "one");
+    String two = box.send("alice", "bob", "two");
+    String three = box.send("alice", "bob", "three");
+
+    box.ackUpTo("bob", "phone", 3, ReceiptStatus.DELIVERED);
+
+    assertThat(box.deliveries("gw-1")).extracting(d -> receipt(d).getMessageId(), d -> receipt(d).getStatus())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(one, ReceiptStatus.DELIVERED),
+            org.assertj.core.groups.Tuple.tuple(two, ReceiptStatus.DELIVERED),
+            org.assertj.core.groups.Tuple.tuple(three, ReceiptStatus.DELIVERED));
+    assertThat(box.device("bob", "phone").getCursor()).isEqualTo(3L);
+    assertThat(box.inboxSeqs("bob")).isEmpty();
+  }
+
+  @Test
+  void shouldNotRepeatReceiptsOfMessagesAckedOneByOneBeforeACumulativeAck() {
+    box.open("alice", "phone", "gw-1", "sa", 0);
+    box.open("bob", "phone", "gw-2", "sb", 0);
+    box.send("alice", "bob", "one");
+    box.send("alice", "bob", "two");
+    box.ack("bob", "phone", 2, ReceiptStatus.DELIVERED);
+    assertThat(box.deliveries("gw-1")).hasSize(1);
+
+    box.ackUpTo("bob", "phone", 2, ReceiptStatus.DELIVERED);
+
+    assertThat(box.deliveries("gw-1")).singleElement().satisfies(d -> assertThat(d.getSeq()).isEqualTo(2L));
+    assertThat(box.device("bob", "phone").getCursor()).isEqualTo(2L);
+  }
+
+  @Test
+  void shouldReadEveryMessageUpToACumulativeReadOnceEach() {
+    box.open("alice", "phone", "gw-1", "sa", 0);
+    box.open("bob", "phone", "gw-2", "sb", 0);
+    box.send("alice", "bob", "one");
+    box.send("carol", "bob", "two");
+    box.ackUpTo("bob", "phone", 2, ReceiptStatus.DELIVERED);
+    box.deliveries("gw-1");
+
+    box.ackUpTo("bob", "phone", 2, ReceiptStatus.READ);
+    box.ackUpTo("bob", "phone", 2, ReceiptStatus.READ);
+    box.ack("bob", "phone", 1, ReceiptStatus.READ);
+
+    assertThat(box.deliveries("gw-1")).singleElement().satisfies(d -> assertThat(receipt(d).getStatus()).isEqualTo(ReceiptStatus.READ));
+    box.open("carol", "phone", "gw-1", "sc", 0);
+    assertThat(box.deliveries("gw-1")).extracting(d -> receipt(d).getStatus())
+        .containsExactly(ReceiptStatus.DELIVERED, ReceiptStatus.READ);
+  }
+
+  @Test
+  void shouldOpenTheWindowByEveryDeliverableACumulativeAckCovers() {
+    restartWith(MailboxHarness.defaults().withWindow(2));
+    box.open("bob", "phone", "gw-1", "s1", 0);
+    for (int i = 0; i < 5; i++) {
+      box.send("alice", "bob", "m" + i);
+    }
+    assertThat(seqs(box.deliveries("gw-1"))).containsExactly(1L, 2L);
+
+    box.ackUpTo("bob", "phone", 2, ReceiptStatus.DELIVERED);
+
+    assertThat(seqs(box.deliveries("gw-1"))).containsExactly(3L, 4L);
+  }
+
+  @Test
+  void shouldIgnoreACumulativeAckBeyondTheLastSeq() {
+    box.open("bob", "phone", "gw-1", "s1", 0);
+    box.send("alice", "bob", "one");
+
+    box.ackUpTo("bob", "phone", 99, ReceiptStatus.DELIVERED);
+
+    assertThat(box.device("bob", "phone").getCursor()).isZero();
+    assertThat(box.inboxSeqs("bob")).containsExactly(1L);
+  }
+
   @Test
   void shouldSendOneReceiptPerStatusHoweverManyDevicesAck() {
     box.open("alice", "phone", "gw-1", "sa", 0);
