@@ -21,6 +21,7 @@ import io.parley.bench.stack.KafkaFootprint;
 import io.parley.bench.stack.ParleyUnderTest;
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
+import io.parley.topology.MailboxSettings;
 import io.parley.devstack.CassandraService;
 import io.parley.devstack.ConnectService;
 import io.parley.devstack.EmbeddedKafka;
@@ -186,7 +187,8 @@ public final class BenchRun {
    */
   private void measureGroups(String bootstrap) throws Exception {
     BenchPlan plan = options.plan();
-    GroupChats workload = new GroupChats(plan.groups(), plan.groupMembers(), "m", "bench");
+    GroupChats workload = new GroupChats(plan.groups(), plan.groupMembers(), "m", "bench",
+        settings.integer("groups.member.receipts.max", MailboxSettings.defaults().memberReceiptsMax()));
     String label = "groups of " + plan.groupMembers();
     RateSearch.Plan search = plan.groupSearchFrom(startNear(plan.search().startRate() / workload.deliveriesPerMessage(),
         workload.deliveriesPerMessage()));

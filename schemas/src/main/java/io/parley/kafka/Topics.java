@@ -4,6 +4,7 @@ import io.parley.schemas.Delivery;
 import io.parley.schemas.GatewayLease;
 import io.parley.schemas.GroupMembers;
 import io.parley.schemas.GroupMessage;
+import io.parley.schemas.GroupReceipt;
 import io.parley.schemas.Heartbeat;
 import io.parley.schemas.LastSeen;
 import io.parley.schemas.MailboxCommand;
@@ -33,6 +34,7 @@ public final class Topics {
   private static final AvroSerde<LastSeen> LAST_SEEN = AvroSerde.of(LastSeen.class);
   private static final AvroSerde<GroupMessage> GROUP_MESSAGE = AvroSerde.of(GroupMessage.class);
   private static final AvroSerde<GroupMembers> GROUP_MEMBERS = AvroSerde.of(GroupMembers.class);
+  private static final AvroSerde<GroupReceipt> GROUP_RECEIPT = AvroSerde.of(GroupReceipt.class);
 
   private final String prefix;
   private final Partitions partitions;
@@ -108,6 +110,12 @@ public final class Topics {
         Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
   }
 
+  /** Members' receipts for group messages, keyed by group, partitioned like group-members: the group's task passes them on or counts them. */
+  public Topic<String, GroupReceipt> groupReceipts() {
+    return new Topic<>(prefix + "group-receipts", KEYS, GROUP_RECEIPT, partitions.groups(),
+        Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+  }
+
   /** Each group's member set, compacted: written by the directory's outbox relay. */
   public Topic<String, GroupMembers> groupMembers() {
     return new Topic<>(prefix + "group-members", KEYS, GROUP_MEMBERS, partitions.groups(),
@@ -134,6 +142,7 @@ public final class Topics {
 
   /** The shared topics the topology needs before it starts (gateway topics are made by each gateway). */
   public List<Topic<?, ?>> topologyTopics() {
-    return List.of(mailbox(), gateways(), heartbeats(), lastSeen(), messages(), groupMessages(), groupMembers(), deadLetters());
+    return List.of(mailbox(), gateways(), heartbeats(), lastSeen(), messages(), groupMessages(), groupMembers(), groupReceipts(),
+        deadLetters());
   }
 }

@@ -19,6 +19,9 @@ import java.time.Duration;
  *     offline device is forgotten
  * @param lastSeenInterval a user's last-seen is published at most once per interval (going online
  *     or offline is published at once)
+ * @param memberReceiptsMax groups of up to this many members give the sender a receipt per member;
+ *     larger ones one receipt for the whole group: delivered once every member has it, read once
+ *     every member read it
  */
 public record MailboxSettings(
     Duration retention,
@@ -28,7 +31,8 @@ public record MailboxSettings(
     Duration expiryCheckInterval,
     int window,
     int maxDevicesPerUser,
-    Duration lastSeenInterval) {
+    Duration lastSeenInterval,
+    int memberReceiptsMax) {
 
   public MailboxSettings {
     requirePositive(retention, "retention");
@@ -40,6 +44,9 @@ public record MailboxSettings(
     if (window < 1 || window > 10_000) {
       throw new IllegalArgumentException("window must be 1..10000, was " + window);
     }
+    if (memberReceiptsMax < 0) {
+      throw new IllegalArgumentException("memberReceiptsMax must be >= 0, was " + memberReceiptsMax);
+    }
     if (maxDevicesPerUser < 1 || maxDevicesPerUser > 64) {
       throw new IllegalArgumentException("maxDevicesPerUser must be 1..64, was " + maxDevicesPerUser);
     }
@@ -47,23 +54,27 @@ public record MailboxSettings(
 
   public static MailboxSettings defaults() {
     return new MailboxSettings(Duration.ofDays(30), Duration.ofDays(2),
-        Duration.ofSeconds(45), Duration.ofSeconds(5), Duration.ofSeconds(30), 256, 16, Duration.ofSeconds(60));
+        Duration.ofSeconds(45), Duration.ofSeconds(5), Duration.ofSeconds(30), 256, 16, Duration.ofSeconds(60), 32);
   }
 
   public MailboxSettings withLease(Duration timeout, Duration checkInterval) {
-    return new MailboxSettings(retention, dedupeTtl, timeout, checkInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval);
+    return new MailboxSettings(retention, dedupeTtl, timeout, checkInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax);
   }
 
   public MailboxSettings withRetention(Duration newRetention, Duration newDedupeTtl) {
-    return new MailboxSettings(newRetention, newDedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval);
+    return new MailboxSettings(newRetention, newDedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax);
   }
 
   public MailboxSettings withWindow(int newWindow) {
-    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, newWindow, maxDevicesPerUser, lastSeenInterval);
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, newWindow, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax);
   }
 
   public MailboxSettings withLastSeenInterval(Duration interval) {
-    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, interval);
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, interval, memberReceiptsMax);
+  }
+
+  public MailboxSettings withMemberReceiptsMax(int max) {
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, max);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -5,6 +5,7 @@ import io.parley.model.Ids;
 import io.parley.schemas.Delivery;
 import io.parley.schemas.GroupMembers;
 import io.parley.schemas.GroupMessage;
+import io.parley.schemas.GroupReceipt;
 import io.parley.schemas.Heartbeat;
 import io.parley.schemas.LastSeen;
 import io.parley.schemas.MailboxCommand;
@@ -12,7 +13,7 @@ import io.parley.schemas.StoredMessage;
 import io.parley.schemas.serde.AvroSerde;
 import io.parley.topology.deadletter.DecodingProcessor;
 import io.parley.topology.groups.GroupFanout;
-import io.parley.topology.handoff.MailboxWriter;
+import io.parley.topology.handoff.Handoff;
 import io.parley.topology.handoff.Origins;
 import io.parley.topology.lastseen.HeartbeatProcessor;
 import io.parley.topology.lastseen.Presence;
@@ -38,10 +39,11 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  *                 ▼                      └▶ messages                (history of direct messages)
  *            dead-letters
  * group-members  ─▶ decode ─┐
+ * group-receipts ─▶ decode ─┤  (members' receipts, from the mailbox: passed on, or counted for large groups)
  * group-messages ─▶ decode ─┴▶ groups ─┬▶ mailbox (one Deliver per other member) / Notify not_member to the sender
  *                                      └▶ messages (history, once)
  *
- * Hand-offs into the mailbox topic go through a {@link MailboxWriter}: in production an idempotent
+ * Hand-offs into the mailbox topic go through a {@link Handoff}: in production an idempotent
  * producer outside the transaction, stamped so the receiving mailbox applies each once ({@link Origins}).
  * heartbeats ─▶ heartbeats-decode ─▶ heartbeats ─▶ last-seen (coalesced; also on going online/offline)
  * gateways ─▶ gateway-leases (global store, read by every mailbox task)
@@ -62,6 +64,8 @@ public final class ParleyTopology {
   public static final String GROUP_MEMBERS_DECODE = "group-members-decode";
   public static final String GROUP_MESSAGES_SOURCE = "group-messages-source";
   public static final String GROUP_MESSAGES_DECODE = "group-messages-decode";
+  public static final String GROUP_RECEIPTS_SOURCE = "group-receipts-source";
+  public static final String GROUP_RECEIPTS_DECODE = "group-receipts-decode";
   public static final String GROUPS = "groups";
   private static final String LEASES_SOURCE = "gateways-source";
   private static final String LEASES = "gateway-leases-processor";
@@ -70,20 +74,20 @@ public final class ParleyTopology {
 
   /** The topology with hand-offs inside the task's transaction (the TopologyTestDriver tests). */
   public static Topology build(Topics topics, MailboxSettings settings, TopologyMetrics metrics) {
-    return build(topics, settings, metrics, MailboxWriter.forwarding());
+    return build(topics, settings, metrics, Handoff.forwarding());
   }
 
   /** @param handoffs how the mailbox and the group fan-out write commands into other users' mailboxes */
-  public static Topology build(Topics topics, MailboxSettings settings, TopologyMetrics metrics, MailboxWriter.Factory handoffs) {
+  public static Topology build(Topics topics, MailboxSettings settings, TopologyMetrics metrics, Handoff.Factory handoffs) {
     Topology topology = new Topology();
     StringSerializer keys = new StringSerializer();
 
     topology.addSource(MAILBOX_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.mailbox().name());
     topology.addProcessor(MAILBOX_DECODE,
         () -> new DecodingProcessor<>(AvroSerde.of(MailboxCommand.class), MAILBOX, DEAD_LETTERS, metrics), MAILBOX_SOURCE);
-    topology.addProcessor(MAILBOX, () -> new MailboxProcessor(settings, metrics, handoffs), MAILBOX_DECODE);
+    topology.addProcessor(MAILBOX, () -> new MailboxProcessor(settings, metrics, handoffs, topics), MAILBOX_DECODE);
     MailboxStores.builders().forEach(store -> topology.addStateStore(store, MAILBOX));
-    topology.addStateStore(Origins.storeBuilder(), MAILBOX);
+    topology.addStateStore(Origins.storeBuilder(Origins.STORE), MAILBOX);
 
     topology.addSource(HEARTBEATS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.heartbeats().name());
     topology.addProcessor(HEARTBEATS_DECODE,
@@ -98,7 +102,11 @@ public final class ParleyTopology {
         DEAD_LETTERS, metrics, Ids::isGroup), GROUP_MEMBERS_SOURCE);
     topology.addProcessor(GROUP_MESSAGES_DECODE, () -> new DecodingProcessor<>(AvroSerde.of(GroupMessage.class), GROUPS,
         DEAD_LETTERS, metrics, Ids::isGroup), GROUP_MESSAGES_SOURCE);
-    topology.addProcessor(GROUPS, () -> new GroupFanout(settings.dedupeTtl(), metrics, handoffs), GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE);
+    topology.addSource(GROUP_RECEIPTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.groupReceipts().name());
+    topology.addProcessor(GROUP_RECEIPTS_DECODE, () -> new DecodingProcessor<>(AvroSerde.of(GroupReceipt.class), GROUPS,
+        DEAD_LETTERS, metrics, Ids::isGroup), GROUP_RECEIPTS_SOURCE);
+    topology.addProcessor(GROUPS, () -> new GroupFanout(settings, metrics, handoffs, topics),
+        GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE, GROUP_RECEIPTS_DECODE);
     GroupFanout.storeBuilders().forEach(store -> topology.addStateStore(store, GROUPS));
 
     topology.addGlobalStore(GatewayLeases.storeBuilder(), LEASES_SOURCE,
@@ -108,11 +116,12 @@ public final class ParleyTopology {
     topology.addSink(MailboxProcessor.DELIVERIES, gatewayTopic(topics), keys, AvroSerde.of(Delivery.class), MAILBOX);
     topology.addSink(MailboxProcessor.MAILBOX, topics.mailbox().name(), keys, AvroSerde.of(MailboxCommand.class), MAILBOX);
     topology.addSink(MailboxProcessor.MESSAGES, topics.messages().name(), keys, AvroSerde.of(StoredMessage.class), MAILBOX);
+    topology.addSink(MailboxProcessor.GROUP_RECEIPTS, topics.groupReceipts().name(), keys, AvroSerde.of(GroupReceipt.class), MAILBOX);
     topology.addSink(GroupFanout.MAILBOX, topics.mailbox().name(), keys, AvroSerde.of(MailboxCommand.class), GROUPS);
     topology.addSink(GroupFanout.MESSAGES, topics.messages().name(), keys, AvroSerde.of(StoredMessage.class), GROUPS);
     topology.addSink(Presence.SINK, topics.lastSeen().name(), keys, AvroSerde.of(LastSeen.class), MAILBOX, HEARTBEATS);
     topology.addSink(DEAD_LETTERS, topics.deadLetters().name(), new ByteArraySerializer(), new ByteArraySerializer(),
-        MAILBOX_DECODE, HEARTBEATS_DECODE, GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE);
+        MAILBOX_DECODE, HEARTBEATS_DECODE, GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE, GROUP_RECEIPTS_DECODE);
     return topology;
   }
 

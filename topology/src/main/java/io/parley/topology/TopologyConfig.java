@@ -62,7 +62,8 @@ public record TopologyConfig(
         config.duration("mailbox.expiry.check.interval", defaults.expiryCheckInterval()),
         config.integer("mailbox.window", defaults.window()),
         config.integer("mailbox.max.devices", defaults.maxDevicesPerUser()),
-        config.duration("lastseen.interval", defaults.lastSeenInterval()));
+        config.duration("lastseen.interval", defaults.lastSeenInterval()),
+        config.integer("groups.member.receipts.max", defaults.memberReceiptsMax()));
     return new TopologyConfig(
         config.string("kafka.bootstrap.servers", "127.0.0.1:9092"),
         config.string("topology.application.id", topics.prefix() + "topology"),

@@ -14,8 +14,10 @@ import java.util.Map;
  * @param userPrefix user ids are {@code <userPrefix><index>}
  * @param groupPrefix group ids are {@code g<groupPrefix><index, 4 digits>} (a group id is {@code g} and
  *     4–40 of {@code a-z 0-9})
+ * @param memberReceiptsMax the stack's {@code groups.member.receipts.max}: up to it a message brings back a
+ *     receipt per member, above it one receipt for the whole group
  */
-public record GroupChats(int groups, int members, String userPrefix, String groupPrefix) implements Workload {
+public record GroupChats(int groups, int members, String userPrefix, String groupPrefix, int memberReceiptsMax) implements Workload {
   public GroupChats {
     if (groups < 1 || members < 2) {
       throw new IllegalArgumentException("group fan-out needs at least one group of at least 2 members: " + groups + " × " + members);
@@ -45,6 +47,11 @@ public record GroupChats(int groups, int members, String userPrefix, String grou
   @Override
   public int deliveriesPerMessage() {
     return members - 1;
+  }
+
+  @Override
+  public int receiptsPerMessage() {
+    return members - 1 <= memberReceiptsMax ? members - 1 : 1;
   }
 
   @Override

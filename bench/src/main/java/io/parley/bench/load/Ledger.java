@@ -20,6 +20,7 @@ final class Ledger {
 
   final int step;
   private final int deliveriesPerMessage;
+  private final int receiptsPerMessage;
   private final AtomicLongArray intended;
   private final AtomicIntegerArray stored;
   private final AtomicIntegerArray refused;
@@ -38,9 +39,10 @@ final class Ledger {
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private volatile int sent;
 
-  Ledger(int step, int capacity, int deliveriesPerMessage, long windowFrom, long windowTo) {
+  Ledger(int step, int capacity, int deliveriesPerMessage, int receiptsPerMessage, long windowFrom, long windowTo) {
     this.step = step;
     this.deliveriesPerMessage = deliveriesPerMessage;
+    this.receiptsPerMessage = receiptsPerMessage;
     this.intended = new AtomicLongArray(capacity);
     this.stored = new AtomicIntegerArray(capacity);
     this.refused = new AtomicIntegerArray(capacity);
@@ -140,7 +142,7 @@ final class Ledger {
       if (refused.get(n) > 0) {
         continue;
       }
-      if (stored.get(n) == 0 || delivered.get(n) < deliveriesPerMessage || receipts.get(n) < deliveriesPerMessage) {
+      if (stored.get(n) == 0 || delivered.get(n) < deliveriesPerMessage || receipts.get(n) < receiptsPerMessage) {
         open++;
       }
     }
@@ -176,7 +178,7 @@ final class Ledger {
         } else {
           unanswered++;
         }
-      } else if (receipts.get(n) < deliveriesPerMessage) {
+      } else if (receipts.get(n) < receiptsPerMessage) {
         missingReceipts++;
       }
     }

@@ -42,7 +42,7 @@ public final class LoadGenerator implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private volatile Ledger ledger = new Ledger(0, 0, 1, 0, 0);
+  private volatile Ledger ledger = new Ledger(0, 0, 1, 1, 0, 0);
   private int steps;
   private long sentTotal;
 
@@ -120,7 +120,7 @@ public final class LoadGenerator implements AutoCloseable {
     long start = System.nanoTime() + 20_000_000L;
     long windowFrom = start + warmup.toNanos();
     long windowTo = windowFrom + measure.toNanos();
-    Ledger current = new Ledger(step, count, workload.deliveriesPerMessage(), windowFrom, windowTo);
+    Ledger current = new Ledger(step, count, workload.deliveriesPerMessage(), workload.receiptsPerMessage(), windowFrom, windowTo);
     ledger = current;
     int disconnectsBefore = disconnects.get();
     double periodNanos = 1e9 / rate;

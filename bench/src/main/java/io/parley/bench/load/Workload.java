@@ -21,6 +21,11 @@ public interface Workload {
   /** Deliveries (and receipts back to the sender) each message must cause: 1 for a direct message. */
   int deliveriesPerMessage();
 
+  /** Receipts each message brings back to its sender (a large group gives one for all its members). */
+  default int receiptsPerMessage() {
+    return deliveriesPerMessage();
+  }
+
   /** The id of user {@code index}. */
   String userId(int index);
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class GroupChatsTest {
 
-  private final GroupChats workload = new GroupChats(3, 4, "m", "bench");
+  private final GroupChats workload = new GroupChats(3, 4, "m", "bench", 32);
 
   @Test
   void shouldAddressEachMessageToTheSendersOwnGroup() {
@@ -56,6 +56,12 @@ class GroupChatsTest {
 
   @Test
   void shouldRefuseAGroupOfOne() {
-    assertThatThrownBy(() -> new GroupChats(1, 1, "m", "bench")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new GroupChats(1, 1, "m", "bench", 32)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldExpectOneReceiptPerMemberInASmallGroupAndOneForAllInALargeOne() {
+    assertThat(workload.receiptsPerMessage()).isEqualTo(3);
+    assertThat(new GroupChats(2, 100, "m", "bench", 32).receiptsPerMessage()).isEqualTo(1);
   }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class LedgerTest {
 
-  private final Ledger ledger = new Ledger(1, 3, 1, 0, Long.MAX_VALUE);
+  private final Ledger ledger = new Ledger(1, 3, 1, 1, 0, Long.MAX_VALUE);
 
   @Test
   void shouldCountAStoredMessageThatNeverArrivedAsLost() {
@@ -64,7 +64,7 @@ class LedgerTest {
 
   @Test
   void shouldExpectEveryOtherMemberOfAGroupToReceiveAndReceipt() {
-    Ledger group = new Ledger(1, 1, 3, 0, Long.MAX_VALUE);
+    Ledger group = new Ledger(1, 1, 3, 3, 0, Long.MAX_VALUE);
     group.intend(0, 10);
     group.stored("b1-0", 20);
     group.delivered("b1-0", 30);
@@ -92,7 +92,7 @@ class LedgerTest {
   @Test
   void shouldOfferTheDeliveriesOfTheMessagesIntendedInTheWindow() {
     // 0.75 msg/s nominal, but only two messages fall inside a 2 s window: 2 × 4 deliveries / 2 s
-    Ledger group = new Ledger(1, 3, 4, 1_000, 3_000);
+    Ledger group = new Ledger(1, 3, 4, 4, 1_000, 3_000);
     group.intend(0, 500);
     group.intend(1, 1_500);
     group.intend(2, 2_900);
@@ -102,7 +102,7 @@ class LedgerTest {
 
   @Test
   void shouldCountAGroupMessageDeliveredMoreOftenThanItHasRecipientsAsDuplicated() {
-    Ledger group = new Ledger(1, 1, 2, 0, Long.MAX_VALUE);
+    Ledger group = new Ledger(1, 1, 2, 2, 0, Long.MAX_VALUE);
     group.intend(0, 10);
     group.stored("b1-0", 20);
     for (int i = 0; i < 3; i++) {

@@ -6,13 +6,19 @@ import io.parley.schemas.Deliver;
 import io.parley.schemas.Envelope;
 import io.parley.schemas.GroupMembers;
 import io.parley.schemas.GroupMessage;
+import io.parley.schemas.GroupReceipt;
+import io.parley.schemas.Receipt;
+import io.parley.schemas.ReceiptStatus;
+import io.parley.schemas.state.GroupTally;
 import io.parley.schemas.MailboxCommand;
 import io.parley.schemas.Notice;
 import io.parley.schemas.Notify;
 import io.parley.schemas.StoredMessage;
 import io.parley.schemas.serde.AvroSerde;
+import io.parley.kafka.Topics;
+import io.parley.topology.MailboxSettings;
 import io.parley.topology.TopologyMetrics;
-import io.parley.topology.handoff.MailboxWriter;
+import io.parley.topology.handoff.Handoff;
 import io.parley.topology.handoff.Origins;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,24 +44,32 @@ import org.apache.kafka.streams.state.Stores;
 public final class GroupFanout implements Processor<String, SpecificRecord, String, SpecificRecord> {
   public static final String MEMBERS = "group-membership";
   public static final String DEDUPE = "group-dedupe";
+  /** group|sender|client id → how many members of a large group have the message, and read it. */
+  public static final String TALLIES = "group-tallies";
   public static final String MAILBOX = "group-mailbox-sink";
   public static final String MESSAGES = "group-messages-sink";
   public static final String NOT_MEMBER = "not_member";
   private static final int EXPIRY_BATCH = 10_000;
 
   private final Duration dedupeTtl;
+  private final int memberReceiptsMax;
   private final TopologyMetrics metrics;
-  private final MailboxWriter.Factory handoffs;
+  private final Handoff.Factory handoffs;
+  private final Topics topics;
   private ProcessorContext<String, SpecificRecord> context;
-  private MailboxWriter mailbox;
+  private Handoff<MailboxCommand> mailbox;
   private Origins.Stamper stamps;
+  private Origins.Gate once;
   private KeyValueStore<String, GroupMembers> members;
   private KeyValueStore<String, Long> dedupe;
+  private KeyValueStore<String, GroupTally> tallies;
 
-  public GroupFanout(Duration dedupeTtl, TopologyMetrics metrics, MailboxWriter.Factory handoffs) {
-    this.dedupeTtl = dedupeTtl;
+  public GroupFanout(MailboxSettings settings, TopologyMetrics metrics, Handoff.Factory handoffs, Topics topics) {
+    this.dedupeTtl = settings.dedupeTtl();
+    this.memberReceiptsMax = settings.memberReceiptsMax();
     this.metrics = metrics;
     this.handoffs = handoffs;
+    this.topics = topics;
   }
 
   public static List<StoreBuilder<?>> storeBuilders() {
@@ -64,16 +78,21 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
             .withCachingEnabled(),
         // group|sender|client id -> expiry time, and dueAt|group|sender|id -> nothing for the expiry scan
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUPE), Serdes.String(), Serdes.Long())
-            .withCachingEnabled());
+            .withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TALLIES), Serdes.String(), AvroSerde.of(GroupTally.class))
+            .withCachingEnabled(),
+        Origins.storeBuilder(Origins.GROUP_STORE));
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.mailbox = handoffs.create(context, MAILBOX);
+    this.mailbox = handoffs.create(context, MAILBOX, topics.mailbox());
     this.stamps = new Origins.Stamper(context);
+    this.once = new Origins.Gate(context, Origins.GROUP_STORE);
     this.members = context.getStateStore(MEMBERS);
     this.dedupe = context.getStateStore(DEDUPE);
+    this.tallies = context.getStateStore(TALLIES);
     context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
@@ -83,7 +102,51 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
       update(record.key(), set);
     } else if (record.value() instanceof GroupMessage message) {
       fanOut(record.key(), message.getMessage());
+    } else if (record.value() instanceof GroupReceipt receipt) {
+      if (once.admit(record.headers())) {
+        receipt(record.key(), receipt);
+      } else {
+        metrics.duplicate();
+      }
     }
+  }
+
+  /**
+   * A member's receipt. In a group of up to {@code memberReceiptsMax} members it goes on to the
+   * sender as it is; in a larger one it is counted, and the sender hears once when every member
+   * the message was sent to has it and once when every one of them read it, {@code by} the group.
+   */
+  private void receipt(String group, GroupReceipt r) {
+    String key = group + '|' + r.getSender() + '|' + r.getMessageId();
+    GroupTally tally = tallies.get(key);
+    if (tally == null) {
+      GroupMembers set = members.get(group);
+      if (set != null && set.getMembers().size() - 1 > memberReceiptsMax) {
+        metrics.ignored("group_receipt_untallied");
+        return; // a large group's message older than its tally: the group's receipts were given
+      }
+      tell(r.getSender(), new Receipt(r.getMessageId(), Conversations.group(group), r.getMember(), r.getStatus(), r.getAt()));
+      return;
+    }
+    if (r.getStatus() == ReceiptStatus.DELIVERED || r.getWithDelivered()) {
+      tally.setDelivered(tally.getDelivered() + 1);
+      if (tally.getDelivered() == tally.getRecipients()) {
+        tell(r.getSender(), new Receipt(r.getMessageId(), Conversations.group(group), group, ReceiptStatus.DELIVERED, r.getAt()));
+      }
+    }
+    if (r.getStatus() == ReceiptStatus.READ) {
+      tally.setRead(tally.getRead() + 1);
+      if (tally.getRead() == tally.getRecipients()) {
+        tell(r.getSender(), new Receipt(r.getMessageId(), Conversations.group(group), group, ReceiptStatus.READ, r.getAt()));
+        tallies.delete(key);
+        return;
+      }
+    }
+    tallies.put(key, tally);
+  }
+
+  private void tell(String sender, Receipt receipt) {
+    mailbox.write(sender, new MailboxCommand(new Deliver(new Envelope(receipt))), context.currentSystemTimeMs(), stamps.next());
   }
 
   /** Keeps the newest member set; the relay may repeat itself after a crash, never go back in time. */
@@ -128,6 +191,9 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
       }
     }
     context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now, recipients), now), MESSAGES);
+    if (recipients.size() > memberReceiptsMax) {
+      tallies.put(key, new GroupTally(recipients.size(), 0, 0));
+    }
     MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message)));
     for (String member : recipients) {
       mailbox.write(member, deliver, now, stamps.next());
@@ -144,7 +210,9 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
       }
     }
     for (String indexKey : due) {
-      dedupe.delete(indexKey.substring(indexKey.indexOf('|') + 1));
+      String key = indexKey.substring(indexKey.indexOf('|') + 1);
+      dedupe.delete(key);
+      tallies.delete(key);
       dedupe.delete(indexKey);
     }
   }

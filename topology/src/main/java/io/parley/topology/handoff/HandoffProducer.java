@@ -1,7 +1,6 @@
 package io.parley.topology.handoff;
 
 import io.parley.kafka.Topic;
-import io.parley.schemas.MailboxCommand;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -13,6 +12,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +43,17 @@ public final class HandoffProducer implements AutoCloseable {
     this.current = new Generation(factory.get(), new AtomicReference<>());
   }
 
-  /** Writers that hand commands for {@code mailbox} to this producer. */
-  public MailboxWriter.Factory writers(Topic<String, MailboxCommand> mailbox) {
-    Serializer<MailboxCommand> values = mailbox.valueSerde().serializer();
-    return (context, sink) -> (user, command, timestamp, headers) ->
-        send(new ProducerRecord<>(mailbox.name(), null, timestamp, user, values.serialize(mailbox.name(), command), headers));
+  /** Hand-offs written by this producer, outside the transaction. */
+  public Handoff.Factory handoffs() {
+    return new Handoff.Factory() {
+      @Override
+      public <V extends SpecificRecord> Handoff<V> create(ProcessorContext<String, SpecificRecord> context, String sink,
+          Topic<String, V> topic) {
+        Serializer<V> values = topic.valueSerde().serializer();
+        return (key, value, timestamp, headers) ->
+            send(new ProducerRecord<>(topic.name(), null, timestamp, key, values.serialize(topic.name(), value), headers));
+      }
+    };
   }
 
   public void send(ProducerRecord<String, byte[]> record) {

@@ -27,16 +27,18 @@ import org.apache.kafka.streams.state.Stores;
  * before every commit ({@link HandoffProducer}).
  */
 public final class Origins {
-  /** origin topic|partition → highest stamp applied. */
+  /** origin topic|partition → highest stamp applied, in the mailbox's sub-topology. */
   public static final String STORE = "mailbox-origins";
+  /** The same for the group sub-topology (members' receipts). */
+  public static final String GROUP_STORE = "group-origins";
   static final String HEADER = "parley.origin";
   /** Outputs per input record that a stamp can tell apart. */
   static final int MAX_INDEX = (1 << 20) - 1;
 
   private Origins() {}
 
-  public static StoreBuilder<KeyValueStore<String, Long>> storeBuilder() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long())
+  public static StoreBuilder<KeyValueStore<String, Long>> storeBuilder(String name) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
         .withCachingEnabled();
   }
 
@@ -78,8 +80,8 @@ public final class Origins {
   public static final class Gate {
     private final KeyValueStore<String, Long> applied;
 
-    public Gate(ProcessorContext<?, ?> context) {
-      this.applied = context.getStateStore(STORE);
+    public Gate(ProcessorContext<?, ?> context, String store) {
+      this.applied = context.getStateStore(store);
     }
 
     /** True the first time a stamped command is seen (and for every unstamped one); remembers it. */

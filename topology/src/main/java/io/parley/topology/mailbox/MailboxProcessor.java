@@ -1,11 +1,14 @@
 package io.parley.topology.mailbox;
 
+import io.parley.kafka.Topics;
+import io.parley.model.Conversations;
 import io.parley.schemas.Ack;
 import io.parley.schemas.ChatMessage;
 import io.parley.schemas.Deliver;
 import io.parley.schemas.Delivery;
 import io.parley.schemas.DeliveryTarget;
 import io.parley.schemas.Envelope;
+import io.parley.schemas.GroupReceipt;
 import io.parley.schemas.GatewayLease;
 import io.parley.schemas.MailboxCommand;
 import io.parley.schemas.Notice;
@@ -22,7 +25,7 @@ import io.parley.schemas.state.InboxEntry;
 import io.parley.schemas.state.MessageRef;
 import io.parley.topology.MailboxSettings;
 import io.parley.topology.TopologyMetrics;
-import io.parley.topology.handoff.MailboxWriter;
+import io.parley.topology.handoff.Handoff;
 import io.parley.topology.handoff.Origins;
 import io.parley.topology.lastseen.Presence;
 import io.parley.topology.leases.GatewayLeases;
@@ -57,6 +60,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
   public static final String DELIVERIES = "deliveries-sink";
   public static final String MAILBOX = "receipts-sink";
   public static final String MESSAGES = "messages-sink";
+  public static final String GROUP_RECEIPTS = "group-receipts-sink";
   /** Notice code telling a gateway to close a socket whose device has a newer session. */
   public static final String SESSION_REPLACED = "session_replaced";
   /**
@@ -69,27 +73,31 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
 
   private final MailboxSettings settings;
   private final TopologyMetrics metrics;
-  private final MailboxWriter.Factory handoffs;
+  private final Handoff.Factory handoffs;
+  private final Topics topics;
   private ProcessorContext<String, SpecificRecord> context;
-  private MailboxWriter senders;
+  private Handoff<MailboxCommand> senders;
+  private Handoff<GroupReceipt> groups;
   private Origins.Stamper stamps;
   private Origins.Gate once;
   private Mailbox mailbox;
   private KeyValueStore<String, GatewayLease> leases;
   private Presence presence;
 
-  public MailboxProcessor(MailboxSettings settings, TopologyMetrics metrics, MailboxWriter.Factory handoffs) {
+  public MailboxProcessor(MailboxSettings settings, TopologyMetrics metrics, Handoff.Factory handoffs, Topics topics) {
     this.settings = settings;
     this.metrics = metrics;
     this.handoffs = handoffs;
+    this.topics = topics;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.senders = handoffs.create(context, MAILBOX);
+    this.senders = handoffs.create(context, MAILBOX, topics.mailbox());
+    this.groups = handoffs.create(context, GROUP_RECEIPTS, topics.groupReceipts());
     this.stamps = new Origins.Stamper(context);
-    this.once = new Origins.Gate(context);
+    this.once = new Origins.Gate(context, Origins.STORE);
     this.mailbox = new Mailbox(context, settings.retention(), settings.dedupeTtl());
     this.leases = context.getStateStore(GatewayLeases.STORE);
     this.presence = new Presence(context, settings.lastSeenInterval());
@@ -217,6 +225,8 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       return; // a receipt, a notice, or a note to self: nobody to tell
     }
     ReceiptStatus status;
+    Optional<String> group = Conversations.groupOf(ref.getConversation());
+    boolean firstReceipt = !ref.getDeliveredReceiptSent();
     if (acked == ReceiptStatus.READ && !ref.getReadReceiptSent()) {
       status = ReceiptStatus.READ;
       ref.setReadReceiptSent(true);
@@ -228,9 +238,20 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       return; // one receipt per status per message, however many devices ack
     }
     mailbox.putRef(user, seq, ref);
+    if (group.isPresent()) {
+      groupReceipt(group.get(), user, ref, status, at, status == ReceiptStatus.READ && firstReceipt);
+      return;
+    }
     Receipt receipt = new Receipt(ref.getMessageId(), ref.getConversation(), user, status, at);
     MailboxCommand toSender = new MailboxCommand(new Deliver(new Envelope(receipt)));
     senders.write(ref.getFrom(), toSender, context.currentSystemTimeMs(), stamps.next());
+    metrics.receipt(status.name());
+  }
+
+  /** A member's receipt goes to the group's task, which passes it on or counts it (GroupFanout). */
+  private void groupReceipt(String group, String member, MessageRef ref, ReceiptStatus status, long at, boolean withDelivered) {
+    groups.write(group, new GroupReceipt(group, ref.getMessageId(), ref.getFrom(), member, status, at, withDelivered),
+        context.currentSystemTimeMs(), stamps.next());
     metrics.receipt(status.name());
   }
 

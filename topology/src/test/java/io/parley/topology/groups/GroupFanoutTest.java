@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.schemas.ChatMessage;
 import io.parley.schemas.Delivery;
+import io.parley.schemas.GroupReceipt;
 import io.parley.schemas.Receipt;
 import io.parley.schemas.ReceiptStatus;
 import io.parley.topology.mailbox.MailboxHarness;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,6 +144,88 @@ class GroupFanoutTest {
         org.assertj.core.groups.Tuple.tuple("bob", ReceiptStatus.READ),
         org.assertj.core.groups.Tuple.tuple("carol", ReceiptStatus.DELIVERED));
     assertThat(receipts).allSatisfy(r -> assertThat(r.getConversation()).isEqualTo("group:" + GROUP));
+  }
+
+  private List<Receipt> receiptsFor(String user, List<Delivery> out) {
+    return out.stream().filter(d -> d.getUser().equals(user) && d.getEnvelope() != null
+        && d.getEnvelope().getPayload() instanceof Receipt).map(d -> (Receipt) d.getEnvelope().getPayload()).toList();
+  }
+
+  private void bigGroup(String group, int members) {
+    List<String> all = new java.util.ArrayList<>();
+    for (int i = 0; i < members; i++) {
+      all.add("m" + i);
+    }
+    box.members(group, 1, all.toArray(String[]::new));
+    all.forEach(u -> box.open(u, "phone", "gw-1", "s-" + u, 0));
+    box.deliveries("gw-1");
+  }
+
+  @Test
+  void shouldGiveTheSenderOfALargeGroupOneReceiptOnceEveryMemberHasTheMessage() {
+    restartWithMemberReceiptsMax(3);
+    bigGroup("gbig1", 6);
+    box.sendToGroup("m0", "gbig1", "x1", "to many");
+    box.deliveries("gw-1");
+
+    for (int i = 1; i < 5; i++) {
+      box.ack("m" + i, "phone", 1, ReceiptStatus.DELIVERED);
+    }
+    assertThat(receiptsFor("m0", box.deliveries("gw-1"))).isEmpty();
+    box.ack("m5", "phone", 1, ReceiptStatus.DELIVERED);
+
+    assertThat(receiptsFor("m0", box.deliveries("gw-1"))).singleElement().satisfies(r -> {
+      assertThat(r.getStatus()).isEqualTo(ReceiptStatus.DELIVERED);
+      assertThat(r.getBy()).isEqualTo("gbig1");
+      assertThat(r.getMessageId()).isEqualTo("x1");
+      assertThat(r.getConversation()).isEqualTo("group:gbig1");
+    });
+  }
+
+  @Test
+  void shouldGiveTheSenderOfALargeGroupOneReadReceiptOnceEveryMemberReadIt() {
+    restartWithMemberReceiptsMax(3);
+    bigGroup("gbig1", 6);
+    box.sendToGroup("m0", "gbig1", "x1", "to many");
+    box.deliveries("gw-1");
+
+    // m1..m3 read without a delivered ack first; m4 and m5 ack delivered, then read (twice over).
+    for (int i = 1; i < 4; i++) {
+      box.ack("m" + i, "phone", 1, ReceiptStatus.READ);
+    }
+    for (int i = 4; i < 6; i++) {
+      box.ack("m" + i, "phone", 1, ReceiptStatus.DELIVERED);
+      box.ack("m" + i, "phone", 1, ReceiptStatus.READ);
+      box.ack("m" + i, "phone", 1, ReceiptStatus.READ);
+    }
+
+    assertThat(receiptsFor("m0", box.deliveries("gw-1"))).extracting(Receipt::getStatus)
+        .containsExactly(ReceiptStatus.DELIVERED, ReceiptStatus.READ);
+  }
+
+  @Test
+  void shouldApplyAMembersReceiptOnceWhenItsHandoffIsWrittenAgain() {
+    restartWithMemberReceiptsMax(3);
+    bigGroup("gbig1", 6);
+    box.sendToGroup("m0", "gbig1", "x1", "to many");
+    box.deliveries("gw-1");
+    box.ack("m1", "phone", 1, ReceiptStatus.DELIVERED);
+    TestRecord<String, GroupReceipt> again = box.groupReceiptsWritten().get(0);
+
+    // A replaying task writes m1's receipt four more times: it still counts once.
+    for (int i = 0; i < 4; i++) {
+      box.groupReceiptsIn.pipeInput(new TestRecord<>(again.key(), again.value(), again.headers(), again.timestamp()));
+    }
+    for (int i = 2; i < 5; i++) {
+      box.ack("m" + i, "phone", 1, ReceiptStatus.DELIVERED);
+    }
+
+    assertThat(receiptsFor("m0", box.deliveries("gw-1"))).isEmpty();
+  }
+
+  private void restartWithMemberReceiptsMax(int max) {
+    box.close();
+    box = new MailboxHarness(MailboxHarness.defaults().withMemberReceiptsMax(max));
   }
 
   @Test

@@ -21,7 +21,7 @@ import io.parley.schemas.state.InboxEntry;
 import io.parley.topology.MailboxSettings;
 import io.parley.topology.ParleyTopology;
 import io.parley.topology.TopologyMetrics;
-import io.parley.topology.handoff.MailboxWriter;
+import io.parley.topology.handoff.Handoff;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +57,8 @@ public final class MailboxHarness implements AutoCloseable {
   public final TestInputTopic<String, io.parley.schemas.GroupMembers> groupMembers;
   public final TestInputTopic<String, io.parley.schemas.GroupMessage> groupMessages;
   public final TestInputTopic<byte[], byte[]> rawGroupMessages;
+  public final TestInputTopic<String, io.parley.schemas.GroupReceipt> groupReceiptsIn;
+  private final TestOutputTopic<String, io.parley.schemas.GroupReceipt> groupReceiptsOut;
   private final MailboxSettings settings;
   private final List<String> gatewayIds = new ArrayList<>();
   private int nextMessage;
@@ -87,9 +89,19 @@ public final class MailboxHarness implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    MailboxWriter.Factory handoffs = recordHandoffs
-        ? (context, sink) -> (user, command, timestamp, headers) -> handedOff.add(new TestRecord<>(user, command, headers, timestamp))
-        : MailboxWriter.forwarding();
+    Handoff.Factory handoffs = recordHandoffs ? new Handoff.Factory() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <V extends org.apache.avro.specific.SpecificRecord> Handoff<V> create(
+          org.apache.kafka.streams.processor.api.ProcessorContext<String, org.apache.avro.specific.SpecificRecord> context,
+          String sink, io.parley.kafka.Topic<String, V> topic) {
+        Handoff<V> forward = Handoff.forwarding().create(context, sink, topic);
+        if (!topic.name().equals(topics.mailbox().name())) {
+          return forward;
+        }
+        return (key, value, timestamp, headers) -> handedOff.add(new TestRecord<>(key, (MailboxCommand) value, headers, timestamp));
+      }
+    } : Handoff.forwarding();
     driver = new TopologyTestDriver(ParleyTopology.build(topics, settings, TopologyMetrics.unregistered(), handoffs), props, START);
     mailbox = driver.createInputTopic(topics.mailbox().name(), new StringSerializer(), AvroSerde.of(MailboxCommand.class));
     rawMailbox = driver.createInputTopic(topics.mailbox().name(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -101,6 +113,8 @@ public final class MailboxHarness implements AutoCloseable {
     groupMembers = driver.createInputTopic(topics.groupMembers().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.GroupMembers.class));
     groupMessages = driver.createInputTopic(topics.groupMessages().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.GroupMessage.class));
     rawGroupMessages = driver.createInputTopic(topics.groupMessages().name(), new ByteArraySerializer(), new ByteArraySerializer());
+    groupReceiptsIn = driver.createInputTopic(topics.groupReceipts().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.GroupReceipt.class));
+    groupReceiptsOut = driver.createOutputTopic(topics.groupReceipts().name(), new StringDeserializer(), AvroSerde.of(io.parley.schemas.GroupReceipt.class));
     lastSeen = driver.createOutputTopic(topics.lastSeen().name(), new StringDeserializer(), AvroSerde.of(io.parley.schemas.LastSeen.class));
   }
 
@@ -188,6 +202,11 @@ public final class MailboxHarness implements AutoCloseable {
   public List<Delivery> deliveries(String gateway) {
     return driver.createOutputTopic(topics.deliveries(gateway).name(), new StringDeserializer(), AvroSerde.of(Delivery.class))
         .readValuesToList();
+  }
+
+  /** Members' receipts the mailboxes wrote to group-receipts since the last call, with their stamps. */
+  public List<TestRecord<String, io.parley.schemas.GroupReceipt>> groupReceiptsWritten() {
+    return groupReceiptsOut.readRecordsToList();
   }
 
   public List<TestRecord<String, StoredMessage>> history() {
