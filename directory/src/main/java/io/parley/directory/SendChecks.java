@@ -24,6 +24,8 @@ public final class SendChecks {
       .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(2)).build();
   private final Cache<String, OptionalLong> memberships = Caffeine.newBuilder()
       .maximumSize(500_000).expireAfterWrite(Duration.ofSeconds(5)).build();
+  private final Cache<String, OptionalLong> memberVersions = Caffeine.newBuilder()
+      .maximumSize(500_000).expireAfterWrite(Duration.ofSeconds(5)).build();
 
   public SendChecks(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -58,6 +60,18 @@ public final class SendChecks {
     }
     return memberships.get(group + '|' + user, k -> jdbi.withExtension(Groups.class, g -> g.member(group, user))
         .map(m -> OptionalLong.of(m.joinedAt())).orElse(OptionalLong.empty()));
+  }
+
+  /**
+   * The version of {@code group}'s member set at which {@code user} is a member, or empty when they are
+   * not one now. A group send carries it, so the topology fans out only once it knows that version.
+   */
+  public OptionalLong memberVersion(String group, String user) {
+    if (!Ids.isGroup(group)) {
+      return OptionalLong.empty();
+    }
+    return memberVersions.get(group + '|' + user, k -> jdbi.withExtension(Groups.class, g -> g.versionWithMember(group, user))
+        .map(OptionalLong::of).orElse(OptionalLong.empty()));
   }
 
   public boolean groupExists(String group) {

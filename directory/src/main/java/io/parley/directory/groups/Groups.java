@@ -46,6 +46,10 @@ public interface Groups {
   @SqlQuery("SELECT group_id, user_id, role, joined_at FROM group_members WHERE group_id = ? AND user_id = ?")
   Optional<Member> member(String groupId, String userId);
 
+  /** The group's member-set version, if {@code userId} is a member (one read, so both belong to one snapshot). */
+  @SqlQuery("SELECT g.version FROM chat_groups g JOIN group_members m ON m.group_id = g.id WHERE g.id = ? AND m.user_id = ?")
+  Optional<Long> versionWithMember(String groupId, String userId);
+
   @SqlQuery("SELECT g.id, g.name, g.created_by, g.created_at, g.version, g.member_count FROM chat_groups g "
       + "JOIN group_members m ON m.group_id = g.id WHERE m.user_id = ? ORDER BY g.created_at, g.id")
   List<Group> groupsOf(String userId);

@@ -21,7 +21,7 @@ public final class AssetSendPolicy implements SendPolicy {
   }
 
   @Override
-  public void check(Principal sender, Inbound.Send send) throws FrameException {
+  public long check(Principal sender, Inbound.Send send) throws FrameException {
     for (Inbound.AttachmentRef attachment : send.attachments()) {
       boolean exists;
       try {
@@ -34,5 +34,6 @@ public final class AssetSendPolicy implements SendPolicy {
             + " (upload it with PUT /v1/assets/{sha256} first)", send.id());
       }
     }
+    return 0L;
   }
 }

@@ -204,8 +204,9 @@ public final class ClientSocket implements Session.Listener {
   }
 
   private void send(Inbound.Send send) {
+    long membersVersion;
     try {
-      services.sendPolicy().check(principal, send);
+      membersVersion = services.sendPolicy().check(principal, send);
     } catch (FrameException e) {
       refuse(e);
       return;
@@ -220,7 +221,7 @@ public final class ClientSocket implements Session.Listener {
     CompletableFuture<?> stored;
     if (send.toGroup() != null) {
       message.setConversation(Conversations.group(send.toGroup())).setGroup(send.toGroup());
-      stored = services.producer().group(send.toGroup(), new GroupMessage(message.build()));
+      stored = services.producer().group(send.toGroup(), new GroupMessage(message.build(), membersVersion));
     } else {
       message.setConversation(Conversations.direct(user(), send.toUser()));
       stored = services.producer().mailbox(send.toUser(), new MailboxCommand(new Deliver(new Envelope(message.build()))));

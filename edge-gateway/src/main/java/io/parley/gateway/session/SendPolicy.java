@@ -12,17 +12,24 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface SendPolicy {
-  SendPolicy ANY = (sender, send) -> { };
+  SendPolicy ANY = (sender, send) -> 0L;
 
-  /** Throws the error the client should see if the send cannot be accepted. */
-  void check(Principal sender, Inbound.Send send) throws FrameException;
+  /**
+   * Throws the error the client should see if the send cannot be accepted.
+   *
+   * @return for a group send, the version of the group's member set this check found the sender in
+   *     (the topology holds the message until it knows that version); 0 if this policy did not look
+   */
+  long check(Principal sender, Inbound.Send send) throws FrameException;
 
   static SendPolicy all(List<SendPolicy> policies) {
     List<SendPolicy> copy = List.copyOf(policies);
     return (sender, send) -> {
+      long version = 0;
       for (SendPolicy p : copy) {
-        p.check(sender, send);
+        version = Math.max(version, p.check(sender, send));
       }
+      return version;
     };
   }
 }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,6 +45,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class GroupFanout implements Processor<String, SpecificRecord, String, SpecificRecord> {
   public static final String MEMBERS = "group-membership";
   public static final String DEDUPE = "group-dedupe";
+  /** group|input offset → a message waiting for the member set it was checked against. */
+  public static final String HELD = "group-held";
   /** group|sender|client id → how many members of a large group have the message, and read it. */
   public static final String TALLIES = "group-tallies";
   public static final String MAILBOX = "group-mailbox-sink";
@@ -63,6 +66,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
   private KeyValueStore<String, GroupMembers> members;
   private KeyValueStore<String, Long> dedupe;
   private KeyValueStore<String, GroupTally> tallies;
+  private KeyValueStore<String, GroupMessage> held;
 
   public GroupFanout(MailboxSettings settings, TopologyMetrics metrics, Handoff.Factory handoffs, Topics topics) {
     this.dedupeTtl = settings.dedupeTtl();
@@ -81,6 +85,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
             .withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TALLIES), Serdes.String(), AvroSerde.of(GroupTally.class))
             .withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD), Serdes.String(), AvroSerde.of(GroupMessage.class)),
         Origins.storeBuilder(Origins.GROUP_STORE));
   }
 
@@ -93,6 +98,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
     this.members = context.getStateStore(MEMBERS);
     this.dedupe = context.getStateStore(DEDUPE);
     this.tallies = context.getStateStore(TALLIES);
+    this.held = context.getStateStore(HELD);
     context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
@@ -101,7 +107,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
     if (record.value() instanceof GroupMembers set) {
       update(record.key(), set);
     } else if (record.value() instanceof GroupMessage message) {
-      fanOut(record.key(), message.getMessage());
+      holdOrFanOut(record.key(), message);
     } else if (record.value() instanceof GroupReceipt receipt) {
       if (once.admit(record.headers())) {
         receipt(record.key(), receipt);
@@ -149,17 +155,47 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
     mailbox.write(sender, new MailboxCommand(new Deliver(new Envelope(receipt))), context.currentSystemTimeMs(), stamps.next());
   }
 
-  /** Keeps the newest member set; the relay may repeat itself after a crash, never go back in time. */
+  /**
+   * Keeps the newest member set; the relay may repeat itself after a crash, never go back in time. A
+   * deleted group keeps its last version (marked deleted), so a message checked before the deletion
+   * is not held for ever. Then the messages that waited for this version go out, in their order.
+   */
   private void update(String group, GroupMembers set) {
     GroupMembers current = members.get(group);
     if (current != null && current.getVersion() > set.getVersion()) {
       return;
     }
-    if (set.getDeleted()) {
-      members.delete(group);
-    } else {
-      members.put(group, set);
+    members.put(group, set);
+    List<KeyValue<String, GroupMessage>> ready = new ArrayList<>();
+    try (KeyValueIterator<String, GroupMessage> it = held.range(group + '|', group + "|~")) {
+      while (it.hasNext()) {
+        KeyValue<String, GroupMessage> kv = it.next();
+        if (kv.value.getMembersVersion() <= set.getVersion()) {
+          ready.add(kv);
+        }
+      }
     }
+    for (KeyValue<String, GroupMessage> kv : ready) {
+      held.delete(kv.key);
+      fanOut(group, kv.value.getMessage());
+    }
+  }
+
+  /**
+   * The gateway found the sender in the member set at {@code membersVersion}, read from the
+   * directory; the member set reaches this task through the relay, maybe later. A message checked
+   * against a version this task has not seen waits for it, so a message sent right after a group is
+   * created or a member added is never answered {@code sent} and then refused.
+   */
+  private void holdOrFanOut(String group, GroupMessage message) {
+    GroupMembers set = members.get(group);
+    if (message.getMembersVersion() > (set == null ? 0 : set.getVersion())) {
+      long offset = context.recordMetadata().map(m -> m.offset()).orElse(0L);
+      held.put(group + '|' + String.format("%019d", offset), message);
+      metrics.ignored("group_message_held");
+      return;
+    }
+    fanOut(group, message.getMessage());
   }
 
   private void fanOut(String group, ChatMessage message) {
@@ -169,7 +205,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
       return; // only a broken writer puts a message under another group's key
     }
     GroupMembers set = members.get(group);
-    if (set == null || !set.getMembers().contains(message.getFrom())) {
+    if (set == null || set.getDeleted() || !set.getMembers().contains(message.getFrom())) {
       metrics.groupRefused();
       Notice notice = new Notice(NOT_MEMBER, "you are not a member of group " + group, message.getId());
       mailbox.write(message.getFrom(), new MailboxCommand(new Notify(message.getFromDevice(), notice)), now, stamps.next());

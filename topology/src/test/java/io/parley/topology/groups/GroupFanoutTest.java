@@ -228,6 +228,67 @@ class GroupFanoutTest {
     box = new MailboxHarness(MailboxHarness.defaults().withMemberReceiptsMax(max));
   }
 
+  // --- a message checked against a member set the topology has not seen yet ---
+
+  private List<Delivery> notices(List<Delivery> out, String user) {
+    return out.stream().filter(d -> d.getUser().equals(user) && d.getNotice() != null).toList();
+  }
+
+  @Test
+  void shouldHoldAMessageSentRightAfterTheGroupWasCreatedUntilItsMembersArrive() {
+    box.sendToGroupCheckedAt("alice", "gnew1", "x1", "first!", 1);
+    List<Delivery> early = box.deliveries("gw-1");
+    assertThat(messagesFor(early, "bob")).isEmpty();
+    assertThat(notices(early, "alice")).isEmpty();
+
+    box.members("gnew1", 1, "alice", "bob");
+
+    assertThat(messagesFor(box.deliveries("gw-1"), "bob")).singleElement()
+        .satisfies(d -> assertThat(((ChatMessage) d.getEnvelope().getPayload()).getBody()).isEqualTo("first!"));
+  }
+
+  @Test
+  void shouldHoldAMessageUntilTheVersionItWasCheckedAgainstNotAnOlderOne() {
+    box.sendToGroupCheckedAt("dave", GROUP, "x2", "just added", 2);
+    assertThat(notices(box.deliveries("gw-1"), "dave")).isEmpty();
+    box.members(GROUP, 1, "alice", "bob", "carol");
+    assertThat(box.deliveries("gw-1")).isEmpty();
+
+    box.members(GROUP, 2, "alice", "bob", "carol", "dave");
+
+    assertThat(messagesFor(box.deliveries("gw-1"), "alice")).hasSize(1);
+  }
+
+  @Test
+  void shouldReleaseHeldMessagesInTheOrderTheyWereSent() {
+    box.sendToGroupCheckedAt("alice", "gnew2", "y1", "one", 1);
+    box.sendToGroupCheckedAt("alice", "gnew2", "y2", "two", 1);
+    box.members("gnew2", 1, "alice", "bob");
+
+    assertThat(messagesFor(box.deliveries("gw-1"), "bob"))
+        .extracting(d -> ((ChatMessage) d.getEnvelope().getPayload()).getBody()).containsExactly("one", "two");
+  }
+
+  @Test
+  void shouldRefuseAHeldMessageWhoseSenderIsNotInTheSetItWaitedFor() {
+    box.sendToGroupCheckedAt("dave", GROUP, "x3", "removed meanwhile", 2);
+
+    box.members(GROUP, 2, "alice", "bob");
+
+    assertThat(notices(box.deliveries("gw-1"), "dave")).singleElement()
+        .satisfies(d -> assertThat(d.getNotice().getCode()).isEqualTo("not_member"));
+  }
+
+  @Test
+  void shouldRefuseAMessageToADeletedGroupWithoutHoldingIt() {
+    box.groupMembers.pipeInput(GROUP, new io.parley.schemas.GroupMembers(GROUP, 3L, List.of("alice", "bob"), true));
+
+    box.sendToGroupCheckedAt("alice", GROUP, "x4", "too late", 2);
+
+    assertThat(notices(box.deliveries("gw-1"), "alice")).hasSize(1);
+    assertThat(messagesFor(box.deliveries("gw-1"), "bob")).isEmpty();
+  }
+
   @Test
   void shouldDeliverAResentGroupMessageOnce() {
     box.sendToGroup("alice", GROUP, "m8", "once");

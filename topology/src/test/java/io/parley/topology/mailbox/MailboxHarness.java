@@ -175,9 +175,14 @@ public final class MailboxHarness implements AutoCloseable {
   }
 
   public void sendToGroup(String from, String group, String id, String body) {
+    sendToGroupCheckedAt(from, group, id, body, 0);
+  }
+
+  /** A group message the gateway checked against the directory's member set at {@code version}. */
+  public void sendToGroupCheckedAt(String from, String group, String id, String body, long version) {
     ChatMessage message = ChatMessage.newBuilder().setId(id).setFrom(from).setFromDevice("phone")
         .setConversation(Conversations.group(group)).setGroup(group).setBody(body).setSentAt(now()).build();
-    groupMessages.pipeInput(group, new io.parley.schemas.GroupMessage(message));
+    groupMessages.pipeInput(group, new io.parley.schemas.GroupMessage(message, version));
   }
 
   public void heartbeat(String user, String device) {
