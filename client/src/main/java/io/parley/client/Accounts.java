@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The HTTP side of the protocol a client needs: sign-up, sign-in, groups. */
+/** The HTTP side of the protocol a client needs: sign-up, sign-in and sign-out, groups. */
 public final class Accounts {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -49,6 +49,14 @@ public final class Accounts {
   public String signIn(String username, String password, String device) throws IOException, InterruptedException {
     return call("POST", "/v1/sessions", Map.of("username", username, "password", password, "device", device), null)
         .get("token").asText();
+  }
+
+  /**
+   * Signs this token's device out: the server stops keeping messages for it. The token itself stays
+   * valid until it expires (tokens are stateless), so forget it, and the device's outbox with it.
+   */
+  public void signOut(String token) throws IOException, InterruptedException {
+    call("DELETE", "/v1/sessions/current", null, token);
   }
 
   public JsonNode createGroup(String token, String name, List<String> members) throws IOException, InterruptedException {

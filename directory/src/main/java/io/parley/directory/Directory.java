@@ -3,6 +3,7 @@ package io.parley.directory;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.parley.auth.TokenService;
+import io.parley.directory.devices.DeviceRegistry;
 import io.parley.directory.groups.Group;
 import io.parley.directory.groups.Groups;
 import io.parley.directory.groups.Member;
@@ -26,9 +27,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * The rules of users and groups: sign-up, sign-in, profiles, group membership. Every change runs
- * in one transaction; a membership change also writes the group's new member set to the outbox in
- * that transaction, so what Kafka will learn is decided atomically with MySQL.
+ * The rules of users and groups: sign-up, sign-in and sign-out, profiles, group membership. Every
+ * change runs in one transaction; a membership change also writes the group's new member set to the
+ * outbox in that transaction, so what Kafka will learn is decided atomically with MySQL. Signing a
+ * device in or out is told to the user's mailbox directly, before the call is answered.
  */
 public final class Directory {
   private static final int MAX_DISPLAY_NAME = 64;
@@ -41,6 +43,7 @@ public final class Directory {
   private final DirectoryConfig config;
   private final Passwords passwords;
   private final TokenService tokens;
+  private final DeviceRegistry devices;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Cache<String, Optional<Profile>> profiles = Caffeine.newBuilder()
@@ -52,11 +55,13 @@ public final class Directory {
   /** A group with its members, as members may see it. */
   public record GroupView(String id, String name, String createdBy, long createdAt, long version, List<Member> members) {}
 
-  public Directory(Jdbi jdbi, DirectoryConfig config, Passwords passwords, TokenService tokens, Clock clock) {
+  public Directory(Jdbi jdbi, DirectoryConfig config, Passwords passwords, TokenService tokens, DeviceRegistry devices,
+      Clock clock) {
     this.jdbi = jdbi;
     this.config = config;
     this.passwords = passwords;
     this.tokens = tokens;
+    this.devices = devices;
     this.clock = clock;
   }
 
@@ -83,6 +88,12 @@ public final class Directory {
     return user.profile();
   }
 
+  /**
+   * Checks the password and registers the device with the user's mailbox, which from then on keeps
+   * every message for it; the token is issued only once Kafka has that.
+   *
+   * @throws DeviceRegistry.Unavailable Kafka did not take the registration (no token is issued)
+   */
   public Session signIn(String username, String password, String device) throws DirectoryException {
     if (!Ids.isDevice(device)) {
       throw DirectoryException.badRequest("device ids are 1-64 of A-Z a-z 0-9 . _ -");
@@ -92,7 +103,18 @@ public final class Directory {
     if (!ok || user.isEmpty()) {
       throw new DirectoryException(401, "unauthorized", "wrong username or password");
     }
+    devices.registered(username, device);
     return new Session(tokens.issue(username, device), user.get().profile());
+  }
+
+  /**
+   * The device signs out: its mailbox forgets it, ends its session and stops keeping messages for
+   * it. Tokens are stateless, so the device's token stays valid until it expires: the client drops it.
+   *
+   * @throws DeviceRegistry.Unavailable Kafka did not take the removal
+   */
+  public void signOut(String userId, String device) {
+    devices.removed(userId, device);
   }
 
   public Optional<Profile> profile(String userId) {

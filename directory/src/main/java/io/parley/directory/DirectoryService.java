@@ -2,6 +2,7 @@ package io.parley.directory;
 
 import io.parley.auth.TokenService;
 import io.parley.directory.db.DirectoryDatabase;
+import io.parley.directory.devices.DeviceRegistry;
 import io.parley.directory.groups.OutboxRelay;
 import io.parley.directory.http.DirectoryApi;
 import io.parley.directory.users.Passwords;
@@ -14,29 +15,37 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Handler;
 
-/** A running directory: its database (migrated), the rules, the HTTP API and the outbox relay. */
+/**
+ * A running directory: its database (migrated), the rules, the HTTP API, the outbox relay, and the
+ * producer that registers signed-in devices with their mailboxes.
+ */
 public final class DirectoryService implements AutoCloseable {
   private final DirectoryDatabase database;
   private final Directory directory;
   private final DirectoryApi api;
   private final OutboxRelay relay;
+  private final DeviceRegistry devices;
 
-  private DirectoryService(DirectoryDatabase database, Directory directory, DirectoryApi api, OutboxRelay relay) {
+  private DirectoryService(DirectoryDatabase database, Directory directory, DirectoryApi api, OutboxRelay relay,
+      DeviceRegistry devices) {
     this.database = database;
     this.directory = directory;
     this.api = api;
     this.relay = relay;
+    this.devices = devices;
   }
 
   public static DirectoryService start(DirectoryConfig config, String bootstrapServers, Topics topics,
       TokenService tokens, short replicationFactor) {
     Passwords passwords = new Passwords(config.passwordMemoryKib(), config.passwordIterations());
-    TopicProvisioner.ensure(bootstrapServers, List.of(topics.groupMembers()), replicationFactor);
+    TopicProvisioner.ensure(bootstrapServers, List.of(topics.groupMembers(), topics.mailbox()), replicationFactor);
     DirectoryDatabase database = DirectoryDatabase.open(config);
-    Directory directory = new Directory(database.jdbi(), config, passwords, tokens, Clock.systemUTC());
+    DeviceRegistry devices = DeviceRegistry.connect(bootstrapServers, topics.mailbox());
+    Directory directory = new Directory(database.jdbi(), config, passwords, tokens, devices, Clock.systemUTC());
     OutboxRelay relay = new OutboxRelay(database.jdbi(), bootstrapServers, topics.groupMembers());
     relay.start(config.relayInterval());
-    return new DirectoryService(database, directory, new DirectoryApi(directory, new BearerTokens(tokens), config), relay);
+    return new DirectoryService(database, directory, new DirectoryApi(directory, new BearerTokens(tokens), config), relay,
+        devices);
   }
 
   public Directory directory() {
@@ -61,6 +70,7 @@ public final class DirectoryService implements AutoCloseable {
   @Override
   public void close() {
     relay.close();
+    devices.close();
     database.close();
   }
 }

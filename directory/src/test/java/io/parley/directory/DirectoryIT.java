@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
 import io.parley.directory.db.DirectoryDatabase;
+import io.parley.directory.devices.DeviceRegistry;
 import io.parley.directory.groups.MembershipOutbox;
 import io.parley.directory.groups.OutboxRow;
 import io.parley.directory.local.LocalMariaDb;
 import io.parley.directory.users.Passwords;
+import io.parley.kafka.Topics;
+import io.parley.schemas.DeviceRegistered;
+import io.parley.schemas.DeviceRemoved;
+import io.parley.schemas.MailboxCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +41,9 @@ class DirectoryIT {
   private Directory directory;
   private DirectoryConfig config;
   private final TokenService tokens = TokenService.fromSecret("0123456789abcdef0123456789abcdef", Duration.ofHours(1));
+  private final MockProducer<String, MailboxCommand> mailbox =
+      new MockProducer<>(true, null, new StringSerializer(), Topics.withDefaults().mailbox().valueSerde().serializer());
+  private final DeviceRegistry devices = new DeviceRegistry(mailbox, Topics.withDefaults().mailbox().name(), Clock.systemUTC());
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -55,7 +65,7 @@ class DirectoryIT {
     config = DirectoryConfig.from(ConfigSource.of(Map.of(
         "directory.jdbc.url", url, "directory.jdbc.user", "root", "directory.max.group.size", "5")));
     database = DirectoryDatabase.open(config);
-    directory = new Directory(database.jdbi(), config, new Passwords(1024, 1), tokens, Clock.systemUTC());
+    directory = new Directory(database.jdbi(), config, new Passwords(1024, 1), tokens, devices, Clock.systemUTC());
   }
 
   private List<OutboxRow> outbox() {
@@ -90,6 +100,48 @@ class DirectoryIT {
     assertThat(tokens.verify(session.token()).user()).isEqualTo("alice");
     assertThat(tokens.verify(session.token()).device()).isEqualTo("phone");
     assertThat(session.user().displayName()).isEqualTo("Alice A.");
+  }
+
+  @Test
+  void shouldRegisterTheDeviceWithTheUsersMailboxWhenItSignsIn() throws Exception {
+    users("alice");
+
+    directory.signIn("alice", PASSWORD, "tablet");
+
+    assertThat(mailbox.history()).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("alice");
+      assertThat(r.value().getCommand()).isInstanceOfSatisfying(DeviceRegistered.class,
+          c -> assertThat(c.getDevice()).isEqualTo("tablet"));
+    });
+  }
+
+  @Test
+  void shouldIssueNoTokenWhenTheMailboxCannotBeTold() throws Exception {
+    users("alice");
+    mailbox.sendException = new org.apache.kafka.common.errors.TimeoutException("no broker");
+
+    assertThatThrownBy(() -> directory.signIn("alice", PASSWORD, "tablet")).isInstanceOf(DeviceRegistry.Unavailable.class);
+  }
+
+  @Test
+  void shouldRegisterNothingForAWrongPasswordOrABadDevice() throws Exception {
+    users("alice");
+
+    assertRefused(() -> directory.signIn("alice", "wrong password!!", "phone"), 401, "unauthorized");
+    assertRefused(() -> directory.signIn("alice", PASSWORD, "bad device!"), 400, "bad_request");
+
+    assertThat(mailbox.history()).isEmpty();
+  }
+
+  @Test
+  void shouldRemoveTheDeviceFromTheUsersMailboxWhenItSignsOut() throws Exception {
+    directory.signOut("alice", "tablet");
+
+    assertThat(mailbox.history()).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("alice");
+      assertThat(r.value().getCommand()).isInstanceOfSatisfying(DeviceRemoved.class,
+          c -> assertThat(c.getDevice()).isEqualTo("tablet"));
+    });
   }
 
   @Test
@@ -254,7 +306,7 @@ class DirectoryIT {
   }
 
   private Directory at(long epochMillis) {
-    return new Directory(database.jdbi(), config, new Passwords(1024, 1), tokens,
+    return new Directory(database.jdbi(), config, new Passwords(1024, 1), tokens, devices,
         Clock.fixed(java.time.Instant.ofEpochMilli(epochMillis), java.time.ZoneOffset.UTC));
   }
 }

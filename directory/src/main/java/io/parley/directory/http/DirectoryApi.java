@@ -7,6 +7,7 @@ import io.parley.auth.Principal;
 import io.parley.directory.Directory;
 import io.parley.directory.DirectoryConfig;
 import io.parley.directory.DirectoryException;
+import io.parley.directory.devices.DeviceRegistry;
 import io.parley.directory.groups.Group;
 import io.parley.directory.groups.Member;
 import io.parley.directory.users.Profile;
@@ -25,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The directory's HTTP API: sign-up, sign-in, profiles and groups. It answers only its own paths
+ * The directory's HTTP API: sign-up, sign-in and sign-out, profiles and groups. It answers only its own paths
  * and returns false for anything else, so other services can share the same prefixes.
  */
 public final class DirectoryApi extends Handler.Abstract {
@@ -48,7 +49,7 @@ public final class DirectoryApi extends Handler.Abstract {
 
   /** The path specs this API answers, for mounting. */
   public static List<String> pathSpecs() {
-    return List.of("/v1/users", "/v1/users/*", "/v1/sessions", "/v1/groups", "/v1/groups/*");
+    return List.of("/v1/users", "/v1/users/*", "/v1/sessions", "/v1/sessions/*", "/v1/groups", "/v1/groups/*");
   }
 
   @Override
@@ -77,6 +78,8 @@ public final class DirectoryApi extends Handler.Abstract {
         case "sessions" -> {
           if (p.length == 2 && method.equals("POST")) {
             signIn(request, response, callback);
+          } else if (p.length == 3 && p[2].equals("current") && method.equals("DELETE")) {
+            signOut(request, response, callback);
           } else {
             return false;
           }
@@ -102,6 +105,9 @@ public final class DirectoryApi extends Handler.Abstract {
       HttpJson.error(response, callback, e);
     } catch (DirectoryException e) {
       HttpJson.error(response, callback, new HttpError(e.status(), e.code(), e.getMessage()));
+    } catch (DeviceRegistry.Unavailable e) {
+      log.warn("directory request {} {} failed: {}", method, path, e.getMessage());
+      HttpJson.error(response, callback, new HttpError(503, "unavailable", "cannot reach the mailboxes now; retry shortly", 5));
     } catch (RuntimeException e) {
       log.warn("directory request {} {} failed", method, path, e);
       HttpJson.error(response, callback, new HttpError(503, "unavailable", "the directory cannot answer now; retry shortly", 5));
@@ -128,6 +134,15 @@ public final class DirectoryApi extends Handler.Abstract {
     }
     Directory.Session session = directory.signIn(username, text(body, "password", true), text(body, "device", true));
     HttpJson.write(response, callback, 200, Map.of("token", session.token(), "user", profileJson(session.user())));
+  }
+
+  /** The token's own device signs out; a repeat, or a device the mailbox never knew, is 204 too. */
+  private void signOut(Request request, Response response, Callback callback) throws HttpError {
+    Principal me = bearer.authenticate(request);
+    directory.signOut(me.user(), me.device());
+    response.setStatus(204);
+    response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, null, callback);
   }
 
   private void profile(Request request, Response response, Callback callback, String id) throws HttpError {

@@ -7,9 +7,12 @@ import io.parley.schemas.Ack;
 import io.parley.schemas.Attachment;
 import io.parley.schemas.ChatMessage;
 import io.parley.schemas.Deliver;
+import io.parley.schemas.DeviceRegistered;
+import io.parley.schemas.DeviceRemoved;
 import io.parley.schemas.Envelope;
 import io.parley.schemas.MailboxCommand;
 import io.parley.schemas.ReceiptStatus;
+import io.parley.schemas.state.DeviceTable;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -119,6 +122,64 @@ class AvroSerdeTest {
     MailboxCommand decoded = AvroSerde.of(MailboxCommand.class).decode(toArray(bytes));
 
     assertThat(decoded.getCommand()).isEqualTo(new Ack("phone", 4L, ReceiptStatus.DELIVERED, 9L, false));
+  }
+
+  @Test
+  void shouldDecodeACommandWrittenBeforeDeviceRegistrationExisted() throws Exception {
+    Schema v3 = new Schema.Parser().parse(getClass().getResourceAsStream("/avro/history/io.parley.schemas.MailboxCommand.v3.avsc"));
+    Schema ackV3 = v3.getField("command").schema().getTypes().stream().filter(t -> t.getName().equals("Ack")).findFirst().orElseThrow();
+    GenericRecord ack = new GenericData.Record(ackV3);
+    ack.put("device", "phone");
+    ack.put("seq", 12L);
+    ack.put("status", new GenericData.EnumSymbol(ackV3.getField("status").schema(), "READ"));
+    ack.put("at", 9L);
+    ack.put("upTo", true);
+    GenericRecord command = new GenericData.Record(v3);
+    command.put("command", ack);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v3).encode(command);
+
+    MailboxCommand decoded = AvroSerde.of(MailboxCommand.class).decode(toArray(bytes));
+
+    assertThat(decoded.getCommand()).isEqualTo(new Ack("phone", 12L, ReceiptStatus.READ, 9L, true));
+  }
+
+  @Test
+  void shouldRoundTripDeviceRegistrationAndRemoval() {
+    AvroSerde<MailboxCommand> serde = AvroSerde.of(MailboxCommand.class);
+    MailboxCommand registered = new MailboxCommand(new DeviceRegistered("tablet", 5L));
+    MailboxCommand removed = new MailboxCommand(new DeviceRemoved("tablet", 6L));
+
+    assertThat(serde.deserialize("t", serde.serialize("t", registered))).isEqualTo(registered);
+    assertThat(serde.deserialize("t", serde.serialize("t", removed))).isEqualTo(removed);
+  }
+
+  @Test
+  void shouldReadADeviceTableStoredBeforeRegisteredDevicesAsConnectedOnes() throws Exception {
+    Schema v2 = new Schema.Parser().parse(getClass().getResourceAsStream("/avro/history/io.parley.schemas.state.DeviceTable.v2.avsc"));
+    Schema deviceV2 = v2.getField("devices").schema().getElementType();
+    GenericRecord device = new GenericData.Record(deviceV2);
+    device.put("device", "phone");
+    device.put("online", false);
+    device.put("incarnation", 0L);
+    device.put("cursor", 7L);
+    device.put("ackedAbove", List.of());
+    device.put("routedUpTo", 7L);
+    device.put("inFlight", 0);
+    device.put("lastActiveAt", 3L);
+    GenericRecord table = new GenericData.Record(v2);
+    table.put("devices", List.of(device));
+    table.put("lastSeq", 7L);
+    table.put("inboxSweepAt", 0L);
+    table.put("readUpTo", 0L);
+    table.put("dedupeSweepAt", 0L);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(table);
+
+    DeviceTable decoded = AvroSerde.of(DeviceTable.class).decode(toArray(bytes));
+
+    assertThat(decoded.getDevices()).singleElement().satisfies(d -> {
+      assertThat(d.getCursor()).isEqualTo(7L);
+      assertThat(d.getAwaitingFirstSession()).isFalse();
+    });
   }
 
   @Test

@@ -40,6 +40,40 @@ final class Devices {
     return fresh;
   }
 
+  /**
+   * A device signed in and not connected yet: admitted offline, holding what comes after the user's
+   * last seq. Returns false, changing nothing, if the table knows the device already.
+   */
+  static boolean register(DeviceTable table, String device, int maxDevices, long now) {
+    if (find(table, device).isPresent()) {
+      return false;
+    }
+    DeviceState fresh = admit(table, device, maxDevices, now);
+    fresh.setCursor(table.getLastSeq());
+    fresh.setRoutedUpTo(table.getLastSeq());
+    fresh.setAwaitingFirstSession(true);
+    return true;
+  }
+
+  /**
+   * The first session of a device registered at sign-in starts as a new device's does: from what
+   * the client says it holds, 0 if nothing, so it also gets whatever the inbox still holds.
+   */
+  static void startFirstSession(DeviceState d) {
+    if (d.getAwaitingFirstSession()) {
+      d.setCursor(0L);
+      d.setAckedAbove(new ArrayList<>());
+      d.setAwaitingFirstSession(false);
+    }
+  }
+
+  /** Forgets the device; the rest of the table (other devices, last seq, read mark, sweeps) stays. */
+  static void remove(DeviceTable table, String device) {
+    List<DeviceState> rest = new ArrayList<>(table.getDevices());
+    rest.removeIf(d -> d.getDevice().equals(device));
+    table.setDevices(rest);
+  }
+
   /** The lowest cursor of all known devices: every seq up to it is acknowledged by every device. */
   static long minCursor(DeviceTable table) {
     return table.getDevices().stream().mapToLong(DeviceState::getCursor).min().orElse(0L);

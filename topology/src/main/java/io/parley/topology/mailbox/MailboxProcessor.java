@@ -7,6 +7,8 @@ import io.parley.schemas.ChatMessage;
 import io.parley.schemas.Deliver;
 import io.parley.schemas.Delivery;
 import io.parley.schemas.DeliveryTarget;
+import io.parley.schemas.DeviceRegistered;
+import io.parley.schemas.DeviceRemoved;
 import io.parley.schemas.Envelope;
 import io.parley.schemas.GroupReceipt;
 import io.parley.schemas.GatewayLease;
@@ -126,6 +128,10 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       sync(user, s, now);
     } else if (command instanceof Notify n) {
       notify(user, n, now);
+    } else if (command instanceof DeviceRegistered r) {
+      register(user, r, now);
+    } else if (command instanceof DeviceRemoved r) {
+      remove(user, r, now);
     } else {
       metrics.ignored("unknown_command");
     }
@@ -285,6 +291,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     long before = Devices.minCursor(table);
     boolean wasOnline = Devices.anyOnline(table);
     DeviceState device = Devices.admit(table, deviceId, settings.maxDevicesPerUser(), now);
+    Devices.startFirstSession(device);
     if (device.getOnline()) {
       mailbox.unindexSession(device.getGateway(), device.getIncarnation(), user, deviceId);
       if (!session.equals(device.getSession())) {
@@ -337,6 +344,55 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     device.setInFlight(0);
     device.setLastActiveAt(now);
     pump(user, table, device, now);
+    mailbox.saveDevices(user, table);
+  }
+
+  // --- Devices: signed in (registered by the directory) and signed out ---
+
+  /**
+   * From sign-in on, the inbox keeps every new deliverable for the device, as for one that connected
+   * and went offline; a device the table knows is left as it is.
+   */
+  private void register(String user, DeviceRegistered registered, long now) {
+    DeviceTable table = mailbox.devices(user);
+    boolean hadDevices = !table.getDevices().isEmpty();
+    long before = Devices.minCursor(table);
+    if (!Devices.register(table, registered.getDevice(), settings.maxDevicesPerUser(), now)) {
+      metrics.ignored("known_device");
+      return;
+    }
+    if (hadDevices) {
+      // A full table forgot a device to make room: what only that one held is free now. (Without
+      // devices before, nothing is released: what waited for none waits for the new one's first session.)
+      release(user, before, Devices.minCursor(table));
+    }
+    mailbox.saveDevices(user, table);
+  }
+
+  /**
+   * A signed-out device: its session ends (its socket is told to close, or its next sync would
+   * bring the device back), the table forgets it, and what only it held goes. With no device left,
+   * the inbox keeps everything until retention, for the user's next sign-in.
+   */
+  private void remove(String user, DeviceRemoved removed, long now) {
+    DeviceTable table = mailbox.devices(user);
+    Optional<DeviceState> found = Devices.find(table, removed.getDevice());
+    if (found.isEmpty()) {
+      metrics.ignored("unknown_device");
+      return;
+    }
+    DeviceState device = found.get();
+    long before = Devices.minCursor(table);
+    if (device.getOnline()) {
+      // The gateway closes a socket told it was replaced (4001: do not reconnect this socket).
+      notice(user, device.getGateway(), new DeliveryTarget(device.getDevice(), device.getSession()), SESSION_REPLACED,
+          "this device signed out", null, now);
+      takeOffline(user, table, device, now, now);
+    }
+    Devices.remove(table, device.getDevice());
+    if (!table.getDevices().isEmpty()) {
+      release(user, before, Devices.minCursor(table));
+    }
     mailbox.saveDevices(user, table);
   }
 

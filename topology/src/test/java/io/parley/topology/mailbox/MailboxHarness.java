@@ -6,6 +6,8 @@ import io.parley.schemas.Ack;
 import io.parley.schemas.ChatMessage;
 import io.parley.schemas.Deliver;
 import io.parley.schemas.Delivery;
+import io.parley.schemas.DeviceRegistered;
+import io.parley.schemas.DeviceRemoved;
 import io.parley.schemas.Envelope;
 import io.parley.schemas.GatewayLease;
 import io.parley.schemas.MailboxCommand;
@@ -154,6 +156,16 @@ public final class MailboxHarness implements AutoCloseable {
     mailbox.pipeInput(user, new MailboxCommand(new SessionClosed(device, session, now())));
   }
 
+  /** The directory signed the device in. */
+  public void register(String user, String device) {
+    mailbox.pipeInput(user, new MailboxCommand(new DeviceRegistered(device, now())));
+  }
+
+  /** The device signed out. */
+  public void remove(String user, String device) {
+    mailbox.pipeInput(user, new MailboxCommand(new DeviceRemoved(device, now())));
+  }
+
   public void sync(String user, String device, String gateway, String session, long after) {
     mailbox.pipeInput(user, new MailboxCommand(new Sync(device, gateway, 1L, session, after)));
   }
@@ -238,11 +250,26 @@ public final class MailboxHarness implements AutoCloseable {
     return table == null ? null : Devices.find(table, device).orElse(null);
   }
 
+  DeviceTable table(String user) {
+    KeyValueStore<String, DeviceTable> devices = driver.getKeyValueStore(MailboxStores.DEVICES);
+    return devices.get(user);
+  }
+
   List<KeyValue<String, Long>> dedupeEntries() {
     KeyValueStore<String, Long> dedupe = driver.getKeyValueStore(MailboxStores.DEDUPE);
     List<KeyValue<String, Long>> out = new ArrayList<>();
     try (KeyValueIterator<String, Long> it = dedupe.all()) {
       it.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
+  /** The sessions index: gateway|incarnation|user|device keys. */
+  List<String> sessionKeys() {
+    KeyValueStore<String, String> sessions = driver.getKeyValueStore(MailboxStores.SESSIONS);
+    List<String> out = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = sessions.all()) {
+      it.forEachRemaining(kv -> out.add(kv.key));
     }
     return out;
   }

@@ -538,6 +538,165 @@ class MailboxProcessorTest {
     assertThat(box.deliveries("gw-1")).extracting(MailboxProcessorTest::body).containsExactly("newer");
   }
 
+  // --- devices signed in and signed out ---
+
+  @Test
+  void shouldKeepAMessageForASignedInDeviceThatHasNotConnectedWhenAnotherDeviceAcksIt() {
+    box.register("bob", "b1");
+    box.register("bob", "b2");
+    box.open("bob", "b1", "gw-1", "s1", 0);
+    box.send("alice", "bob", "hi");
+    box.ack("bob", "b1", 1, ReceiptStatus.DELIVERED);
+    box.ack("bob", "b1", 1, ReceiptStatus.READ);
+    assertThat(box.inboxSeqs("bob")).containsExactly(1L);
+
+    box.open("bob", "b2", "gw-2", "s2", 0);
+
+    assertThat(box.deliveries("gw-2")).extracting(Delivery::getSeq, MailboxProcessorTest::body)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "hi"));
+    box.ack("bob", "b2", 1, ReceiptStatus.DELIVERED);
+    assertThat(box.inboxSeqs("bob")).isEmpty();
+  }
+
+  @Test
+  void shouldNotMakeASignedInDeviceHoldWhatArrivedBeforeItSignedIn() {
+    box.open("bob", "b1", "gw-1", "s1", 0);
+    box.send("alice", "bob", "before");
+
+    box.register("bob", "b2");
+    box.send("alice", "bob", "after");
+    box.ack("bob", "b1", 1, ReceiptStatus.DELIVERED);
+    box.ack("bob", "b1", 2, ReceiptStatus.DELIVERED);
+
+    assertThat(box.inboxSeqs("bob")).containsExactly(2L);
+    assertThat(box.device("bob", "b2").getOnline()).isFalse();
+  }
+
+  @Test
+  void shouldGiveASignedInDeviceWhatTheInboxStillHoldsWhenItFirstConnectsFromZero() {
+    box.open("bob", "b1", "gw-1", "s1", 0);
+    box.close("bob", "b1", "s1");
+    box.send("alice", "bob", "waiting for b1");
+    box.register("bob", "b2");
+    box.send("alice", "bob", "new");
+
+    box.open("bob", "b2", "gw-2", "s2", -1);
+
+    assertThat(box.deliveries("gw-2")).extracting(MailboxProcessorTest::body).containsExactly("waiting for b1", "new");
+    assertThat(box.device("bob", "b2").getAwaitingFirstSession()).isFalse();
+  }
+
+  @Test
+  void shouldKeepEverythingForAUserWithoutDevicesUntilItsNextDeviceConnects() {
+    box.send("alice", "bob", "one");
+    box.register("bob", "b1");
+    box.send("alice", "bob", "two");
+
+    box.open("bob", "b1", "gw-1", "s1", 0);
+
+    assertThat(box.deliveries("gw-1")).extracting(MailboxProcessorTest::body).containsExactly("one", "two");
+  }
+
+  @Test
+  void shouldChangeNothingWhenAKnownDeviceSignsInAgain() {
+    box.open("bob", "b1", "gw-1", "s1", 0);
+    box.send("alice", "bob", "one");
+    box.send("alice", "bob", "two");
+    box.ack("bob", "b1", 1, ReceiptStatus.DELIVERED);
+    box.deliveries("gw-1");
+    var before = box.device("bob", "b1");
+
+    box.register("bob", "b1");
+
+    assertThat(box.device("bob", "b1")).isEqualTo(before);
+    assertThat(box.device("bob", "b1").getOnline()).isTrue();
+    assertThat(box.device("bob", "b1").getCursor()).isEqualTo(1L);
+    assertThat(box.inboxSeqs("bob")).containsExactly(2L);
+    assertThat(box.deliveries("gw-1")).isEmpty();
+  }
+
+  @Test
+  void shouldReleaseAtOnceWhatOnlyARemovedDeviceWasHolding() {
+    box.register("bob", "b1");
+    box.register("bob", "b2");
+    box.open("bob", "b1", "gw-1", "s1", 0);
+    box.send("alice", "bob", "one");
+    box.send("alice", "bob", "two");
+    box.ack("bob", "b1", 1, ReceiptStatus.DELIVERED);
+    assertThat(box.inboxSeqs("bob")).containsExactly(1L, 2L);
+
+    box.remove("bob", "b2");
+
+    assertThat(box.device("bob", "b2")).isNull();
+    assertThat(box.inboxSeqs("bob")).containsExactly(2L); // b1 still has not acked two
+    assertThat(box.table("bob").getLastSeq()).isEqualTo(2L);
+    box.send("alice", "bob", "three");
+    assertThat(box.deliveries("gw-1")).extracting(Delivery::getSeq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void shouldKeepEntriesUntilRetentionWhenTheLastDeviceIsRemoved() {
+    box.register("bob", "b1");
+    box.send("alice", "bob", "one");
+
+    box.remove("bob", "b1");
+
+    assertThat(box.table("bob").getDevices()).isEmpty();
+    assertThat(box.table("bob").getLastSeq()).isEqualTo(1L);
+    assertThat(box.inboxSeqs("bob")).containsExactly(1L);
+    box.register("bob", "b3");
+    box.open("bob", "b3", "gw-1", "s3", 0);
+    assertThat(box.deliveries("gw-1")).extracting(Delivery::getSeq, MailboxProcessorTest::body)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "one"));
+  }
+
+  @Test
+  void shouldEndTheSessionOfAnOnlineDeviceThatIsRemoved() {
+    box.open("bob", "b1", "gw-1", 7L, "s1", 0);
+    box.open("bob", "b2", "gw-2", 7L, "s2", 0);
+    box.send("alice", "bob", "one");
+    box.ack("bob", "b2", 1, ReceiptStatus.DELIVERED);
+    box.deliveries("gw-1");
+    box.deliveries("gw-2");
+    assertThat(box.sessionKeys()).anyMatch(k -> k.endsWith("|bob|b1"));
+
+    box.remove("bob", "b1");
+
+    assertThat(box.deliveries("gw-1")).singleElement().satisfies(d -> {
+      assertThat(d.getNotice().getCode()).isEqualTo(MailboxProcessor.SESSION_REPLACED);
+      assertThat(d.getTargets()).containsExactly(new DeliveryTarget("b1", "s1"));
+    });
+    assertThat(box.device("bob", "b1")).isNull();
+    assertThat(box.inboxSeqs("bob")).isEmpty();
+    assertThat(box.sessionKeys()).noneMatch(k -> k.endsWith("|bob|b1"));
+    box.send("alice", "bob", "two");
+    assertThat(box.deliveries("gw-1")).isEmpty();
+    assertThat(box.deliveries("gw-2")).extracting(MailboxProcessorTest::body).containsExactly("two");
+  }
+
+  @Test
+  void shouldTellPresenceTheUserWentOfflineWhenItsLastOnlineDeviceIsRemoved() {
+    box.open("bob", "b1", "gw-1", "s1", 0);
+    box.lastSeen.readRecordsToList();
+
+    box.remove("bob", "b1");
+
+    assertThat(box.lastSeen.readValuesToList()).last().satisfies(l -> assertThat(l.getOnline()).isFalse());
+  }
+
+  @Test
+  void shouldIgnoreTheRemovalOfAnUnknownDeviceAndTheCloseOfARemovedOnesSession() {
+    box.open("bob", "b1", "gw-1", "s1", 0);
+    box.send("alice", "bob", "one");
+
+    box.remove("bob", "ghost");
+    box.remove("bob", "b1");
+    box.close("bob", "b1", "s1");
+
+    assertThat(box.table("bob").getDevices()).isEmpty();
+    assertThat(box.inboxSeqs("bob")).containsExactly(1L);
+  }
+
   // --- sessions and leases ---
 
   @Test
