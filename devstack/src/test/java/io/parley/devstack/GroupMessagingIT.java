@@ -51,6 +51,35 @@ class GroupMessagingIT {
   }
 
   @Test
+  void shouldDeliverEveryMessageSentTheMomentAGroupIsCreated() throws Exception {
+    String fay = http.signUpAndIn("fay", "phone");
+    String gil = http.signUpAndIn("gil", "phone");
+    WsClient f = socket(0, fay);
+    WsClient g = socket(1, gil);
+    int groups = 50;
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < groups; i++) {
+      // No waiting for the topology to learn the group: the send follows the 201 at once.
+      String group = groupOf(fay, "race " + i, List.of("gil"));
+      sent.add(sendToGroup(f, group, "first words " + i));
+    }
+    for (int i = 0; i < groups; i++) {
+      JsonNode answer = f.next(fr -> List.of("sent", "error").contains(fr.path("type").asText()), WAIT);
+      assertThat(answer.get("type").asText()).as("answer %d: %s", i, answer).isEqualTo("sent");
+    }
+
+    List<String> received = new ArrayList<>();
+    while (received.size() < groups) {
+      JsonNode m = g.next("message", WAIT);
+      received.add(m.get("id").asText());
+      g.ack(m.get("seq").asLong(), "delivered");
+    }
+
+    assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
+    assertThat(f.drain("error", Duration.ofSeconds(2))).isEmpty();
+  }
+
+  @Test
   void shouldDeliverAGroupMessageOnceToEveryOtherMemberAndBringBackTheirReceipts() throws Exception {
     String ann = http.signUpAndIn("ann", "phone");
     String ben = http.signUpAndIn("ben", "phone");

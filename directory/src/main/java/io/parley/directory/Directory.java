@@ -40,6 +40,7 @@ public final class Directory {
   private static final char[] GROUP_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
   private final Jdbi jdbi;
+  private final Runnable membershipCommitted;
   private final DirectoryConfig config;
   private final Passwords passwords;
   private final TokenService tokens;
@@ -57,6 +58,16 @@ public final class Directory {
 
   public Directory(Jdbi jdbi, DirectoryConfig config, Passwords passwords, TokenService tokens, DeviceRegistry devices,
       Clock clock) {
+    this(jdbi, config, passwords, tokens, devices, clock, () -> { });
+  }
+
+  /**
+   * @param membershipCommitted runs after every committed membership change (its outbox rows are in
+   *     MySQL): the local relay publishes them at once instead of at its next poll
+   */
+  public Directory(Jdbi jdbi, DirectoryConfig config, Passwords passwords, TokenService tokens, DeviceRegistry devices,
+      Clock clock, Runnable membershipCommitted) {
+    this.membershipCommitted = membershipCommitted;
     this.jdbi = jdbi;
     this.config = config;
     this.passwords = passwords;
@@ -345,8 +356,13 @@ public final class Directory {
     return false;
   }
 
-  /** Runs {@code body} in one transaction; a DirectoryException rolls it back and reaches the caller as is. */
+  /**
+   * Runs a membership change in one transaction; a DirectoryException rolls it back and reaches the
+   * caller as is. Once it committed, the relay hears of it.
+   */
   private <T> T inTransaction(HandleCallback<T, DirectoryException> body) throws DirectoryException {
-    return jdbi.inTransaction(body);
+    T result = jdbi.inTransaction(body);
+    membershipCommitted.run();
+    return result;
   }
 }

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param signInsPerAddressPerMinute sign-in attempts per client address; more get 429
  * @param signUpsPerAddressPerMinute sign-ups per client address; more get 429
  * @param tokenTtl how long an access token from sign-in is valid
- * @param relayInterval how often the outbox relay looks for membership changes to publish
+ * @param relayInterval how often the outbox relay looks for membership changes to publish; changes made
+ *     through this process wake it at once, so this bounds only the delay for other instances' changes
  * @param passwordMemoryKib Argon2id memory cost (OWASP minimum: 19 MiB)
  * @param passwordIterations Argon2id time cost (OWASP minimum: 2)
  */
@@ -62,7 +63,7 @@ public record DirectoryConfig(
         config.integer("directory.signins.per.address.per.minute", 60),
         config.integer("directory.signups.per.address.per.minute", 30),
         config.duration("auth.token.ttl", Duration.ofDays(30)),
-        config.duration("directory.relay.interval", Duration.ofMillis(100)),
+        config.duration("directory.relay.interval", Duration.ofSeconds(1)),
         config.integer("directory.password.memory.kib", 19 * 1024),
         config.integer("directory.password.iterations", 2));
   }

@@ -41,8 +41,8 @@ public final class DirectoryService implements AutoCloseable {
     TopicProvisioner.ensure(bootstrapServers, List.of(topics.groupMembers(), topics.mailbox()), replicationFactor);
     DirectoryDatabase database = DirectoryDatabase.open(config);
     DeviceRegistry devices = DeviceRegistry.connect(bootstrapServers, topics.mailbox());
-    Directory directory = new Directory(database.jdbi(), config, passwords, tokens, devices, Clock.systemUTC());
     OutboxRelay relay = new OutboxRelay(database.jdbi(), bootstrapServers, topics.groupMembers());
+    Directory directory = new Directory(database.jdbi(), config, passwords, tokens, devices, Clock.systemUTC(), relay::wake);
     relay.start(config.relayInterval());
     return new DirectoryService(database, directory, new DirectoryApi(directory, new BearerTokens(tokens), config), relay,
         devices);

@@ -58,8 +58,21 @@ public final class OutboxRelay implements AutoCloseable {
     });
   }
 
+  /**
+   * Polls every {@code interval} for rows any directory wrote (another instance's, or left by a
+   * crash); {@link #wake} publishes this process's own changes at once.
+   */
   public void start(Duration interval) {
     timer.scheduleWithFixedDelay(this::drainSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Publishes what is waiting now, without waiting for the next poll (a no-op once closed). */
+  public void wake() {
+    try {
+      timer.execute(this::drainSafely);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("membership relay is closed; not woken");
+    }
   }
 
   private void drainSafely() {

@@ -141,20 +141,21 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
 
   private void deliver(String user, Envelope envelope, long now) {
     ChatMessage message = envelope.getPayload() instanceof ChatMessage m ? m : null;
-    if (message != null && mailbox.seenMessage(user, message.getFrom(), message.getId()) != null) {
+    // A group message was deduplicated once for all members by the fan-out, and its hand-off is
+    // applied once by its stamp: only a direct message, which a gateway writes, is checked here.
+    ChatMessage direct = message != null && message.getGroup() == null ? message : null;
+    if (direct != null && mailbox.seenMessage(user, direct.getFrom(), direct.getId()) != null) {
       metrics.duplicate();
       return;
     }
     DeviceTable table = mailbox.devices(user);
     long seq = Mailbox.nextSeq(table);
     mailbox.keep(user, table, seq, envelope, now);
-    if (message != null) {
-      // No ref yet: the first receipt writes it from the inbox entry, with its flag already set.
-      mailbox.rememberMessage(user, table, message.getFrom(), message.getId(), now);
-      if (message.getGroup() == null) {
-        // A direct message has exactly one recipient mailbox, so this is its one history record.
-        context.forward(new Record<>(message.getConversation(), new StoredMessage(message, now, List.of()), now), MESSAGES);
-      }
+    // No ref yet: the first receipt writes it from the inbox entry, with its flag already set.
+    if (direct != null) {
+      mailbox.rememberMessage(user, table, direct.getFrom(), direct.getId(), now);
+      // A direct message has exactly one recipient mailbox, so this is its one history record.
+      context.forward(new Record<>(direct.getConversation(), new StoredMessage(direct, now, List.of()), now), MESSAGES);
     }
     Map<String, List<DeliveryTarget>> byGateway = new LinkedHashMap<>();
     for (DeviceState d : table.getDevices()) {

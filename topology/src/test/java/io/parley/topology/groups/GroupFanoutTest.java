@@ -290,6 +290,24 @@ class GroupFanoutTest {
   }
 
   @Test
+  void shouldGiveAMemberAGroupMessageOnceWhenItsHandoffIsWrittenAgain() {
+    box.close();
+    box = MailboxHarness.recordingHandoffs(MailboxHarness.defaults());
+    box.members(GROUP, 1, "alice", "bob", "carol");
+    box.open("bob", "phone", "gw-1", "s-bob", 0);
+    box.sendToGroup("alice", GROUP, "m9", "once only");
+    TestRecord<String, io.parley.schemas.MailboxCommand> toBob = box.handedOff.stream()
+        .filter(r -> r.key().equals("bob")).findFirst().orElseThrow();
+
+    // The fan-out's task aborted and replayed: the same stamped hand-off arrives three times.
+    box.deliverHandoff(toBob);
+    box.deliverHandoff(toBob);
+    box.deliverHandoff(toBob);
+
+    assertThat(messagesFor(box.deliveries("gw-1"), "bob")).singleElement().satisfies(d -> assertThat(d.getSeq()).isEqualTo(1L));
+  }
+
+  @Test
   void shouldDeliverAResentGroupMessageOnce() {
     box.sendToGroup("alice", GROUP, "m8", "once");
     box.sendToGroup("alice", GROUP, "m8", "once");
