@@ -120,8 +120,9 @@ public final class TopologyApp implements AutoCloseable {
     // The inputs hold no transactions (hand-offs are not transactional), so a fetch ends as soon as a
     // record lands; this only bounds how often an idle consumer asks again.
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), (int) config.fetchMaxWait().toMillis());
-    // Poll returns as soon as anything arrives; this only bounds how long an idle thread sleeps.
-    p.put(StreamsConfig.POLL_MS_CONFIG, 100L);
+    // Poll returns as soon as anything arrives; this only bounds how long an idle thread sleeps
+    // (and so how late a wall-clock punctuation may run: the lease check is every 5 s).
+    p.put(StreamsConfig.POLL_MS_CONFIG, 500L);
     p.putAll(config.streamsOverrides());
     return p;
   }

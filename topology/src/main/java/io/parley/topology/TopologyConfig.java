@@ -12,7 +12,8 @@ import java.time.Duration;
  *     deliveries uncommitted and no mailbox partition holds a transaction (docs/architecture.md, "The fast
  *     path"); a longer interval means fewer transactions and more rewrites absorbed by the record cache.
  * @param producerLinger how long the Streams producer waits to fill a batch (Streams defaults to 100 ms)
- * @param fetchMaxWait how long an idle fetch waits; new records end the wait at once
+ * @param fetchMaxWait how long an idle fetch waits; new records end the wait at once (500 ms; 10 ms with
+ *     {@code topology.handoff=transaction}, whose hand-offs a reader sees only after a commit)
  * @param cacheBytes the Streams record cache over the state stores: a user's keys rewritten within one
  *     commit reach the changelog once
  * @param handoff how a task writes commands into other users' mailboxes (receipts, group fan-out)
@@ -64,6 +65,7 @@ public record TopologyConfig(
         config.integer("mailbox.max.devices", defaults.maxDevicesPerUser()),
         config.duration("lastseen.interval", defaults.lastSeenInterval()),
         config.integer("groups.member.receipts.max", defaults.memberReceiptsMax()));
+    Handoff handoff = Handoff.of(config.string("topology.handoff", "producer"));
     return new TopologyConfig(
         config.string("kafka.bootstrap.servers", "127.0.0.1:9092"),
         config.string("topology.application.id", topics.prefix() + "topology"),
@@ -73,10 +75,13 @@ public record TopologyConfig(
         (short) config.integer("kafka.replication.factor", 1),
         config.duration("topology.commit.interval", Duration.ofMillis(100)),
         config.duration("topology.producer.linger", Duration.ofMillis(2)),
-        config.duration("topology.fetch.max.wait", Duration.ofMillis(100)),
+        // With hand-offs outside the transaction no input holds one, and new records end a fetch at
+        // once: the wait only bounds an idle consumer's requests. Hand-offs inside the transaction
+        // are seen only after a commit, which does not end a fetch: there the wait is the hop.
+        config.duration("topology.fetch.max.wait", handoff == Handoff.PRODUCER ? Duration.ofMillis(500) : Duration.ofMillis(10)),
         config.longValue("topology.cache.bytes", 16L * 1024 * 1024),
         config.string("topology.processing.guarantee", "exactly_once_v2"),
-        Handoff.of(config.string("topology.handoff", "producer")),
+        handoff,
         mailbox,
         config.withPrefix("topology.streams."));
   }
