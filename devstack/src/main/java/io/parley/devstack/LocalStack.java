@@ -117,12 +117,15 @@ public final class LocalStack implements AutoCloseable {
           return null;
         }));
       }
-      parts.add(pool.submit(() -> {
-        long started = System.nanoTime();
-        startTopology();
-        log.info("topology running in {} ms", (System.nanoTime() - started) / 1_000_000);
-        return null;
-      }));
+      // Off only for tests that run the topology as processes of their own, to kill them (TopologyCrashIT).
+      if (config.bool("devstack.topology.enabled", true)) {
+        parts.add(pool.submit(() -> {
+          long started = System.nanoTime();
+          startTopology();
+          log.info("topology running in {} ms", (System.nanoTime() - started) / 1_000_000);
+          return null;
+        }));
+      }
       Exception first = null;
       for (Future<?> part : parts) {
         try {
@@ -187,6 +190,7 @@ public final class LocalStack implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
+  /** The in-process topology; null when {@code devstack.topology.enabled=false}. */
   public TopologyApp topology() {
     return topology;
   }

@@ -1,0 +1,114 @@
+package io.parley.devstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * One device that keeps every frame the server sent, duplicates included, and acknowledges each
+ * {@code message} and {@code receipt} by its seq the moment it arrives (again for a duplicate, as
+ * the protocol asks). The SDK would hide what a crash test must count: it drops a repeated seq
+ * before its listener sees it, so a seq that came back with different content would go unseen.
+ */
+public final class RecordingClient implements Session.Listener.AutoDemanding {
+  final String user;
+  private final List<JsonNode> frames = new ArrayList<>();
+  private volatile Session session;
+  private volatile int closeCode;
+  private final AtomicInteger failedWrites = new AtomicInteger();
+
+  /** Not connected: frames come only through {@link #onWebSocketText} (the ledger's own test). */
+  RecordingClient(String user) {
+    this.user = user;
+  }
+
+  static RecordingClient connect(WebSocketClient client, URI uri, String user, String token) throws Exception {
+    RecordingClient c = new RecordingClient(user);
+    ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
+    request.setHeader("Authorization", "Bearer " + token);
+    client.connect(c, request).get(10, TimeUnit.SECONDS);
+    return c;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session s) {
+    session = s;
+  }
+
+  @Override
+  public void onWebSocketText(String text) {
+    JsonNode frame;
+    try {
+      frame = WsClient.JSON.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalStateException("server sent invalid JSON: " + text, e);
+    }
+    synchronized (frames) {
+      frames.add(frame);
+    }
+    String type = frame.path("type").asText();
+    if ((type.equals("message") || type.equals("receipt")) && session != null) {
+      write(WsClient.JSON.createObjectNode().put("type", "ack").put("seq", frame.get("seq").asLong()).put("status", "delivered"));
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int code, String reason) {
+    closeCode = code;
+  }
+
+  void send(String id, String toKind, String to, String body) {
+    ObjectNode frame = WsClient.JSON.createObjectNode().put("type", "send").put("id", id).put("body", body);
+    frame.putObject("to").put(toKind, to);
+    write(frame);
+  }
+
+  /** Asks again for everything after {@code after} that this device has not acknowledged. */
+  void sync(long after) {
+    write(WsClient.JSON.createObjectNode().put("type", "sync").put("after", after));
+  }
+
+  private void write(ObjectNode frame) {
+    Session s = session;
+    if (s == null || !s.isOpen()) {
+      throw new IllegalStateException(user + "'s socket is closed (code " + closeCode + ")");
+    }
+    s.sendText(frame.toString(), Callback.from(() -> { }, failure -> failedWrites.incrementAndGet()));
+  }
+
+  /** Every frame received so far, in arrival order. */
+  List<JsonNode> frames() {
+    synchronized (frames) {
+      return List.copyOf(frames);
+    }
+  }
+
+  List<JsonNode> frames(String type) {
+    return frames().stream().filter(f -> type.equals(f.path("type").asText())).toList();
+  }
+
+  /** Frames Jetty could not write: a test that sees any did not test what it meant to. */
+  int failedWrites() {
+    return failedWrites.get();
+  }
+
+  boolean isOpen() {
+    Session s = session;
+    return s != null && s.isOpen();
+  }
+
+  void close() {
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      s.close();
+    }
+  }
+}
