@@ -70,12 +70,13 @@ public record BenchPlan(
   public Map<String, String> summary() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("load", users + " users in " + users / 2 + " pairs, one socket each, " + bodyBytes + "-byte bodies, every "
-        + "deliverable acked `delivered` on arrival");
+        + "deliverable acked cumulatively (`upTo`): a message at once, a receipt within 100 ms unless a message's ack covers it");
     m.put("rate search", "from " + Math.round(search.startRate()) + " msg/s, ×" + search.growth() + " per step, "
         + search.refineSteps() + " refining step(s); each step " + search.warmup().toSeconds() + " s warm-up + "
         + search.measure().toSeconds() + " s measured, then drained");
     m.put("group fan-out (e)", groups + " group(s) of " + groupMembers + " members, one socket each, every member sends in turn; "
-        + "each message must reach the other " + (groupMembers - 1) + " and each of them sends a receipt back; the same rate search, "
+        + "each message must reach the other " + (groupMembers - 1) + ", and each of them acks it (the sender's receipt: per member "
+        + "up to 32 members, one for the whole group above); the same rate search, "
         + search.measure().multipliedBy(2).toSeconds() + " s measured per step");
     if (!jvmWarmup.isZero()) {
       m.put("JVM warm-up", jvmWarmup.toSeconds() + " s of unmeasured 1:1 load on a throwaway exactly_once_v2 instance before "

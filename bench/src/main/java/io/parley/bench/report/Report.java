@@ -253,8 +253,9 @@ public final class Report {
     }
     heading("Group fan-out search, " + g.groups() + " group(s) of " + g.members() + " members (scenario e)");
     line("The same open-loop search, in group messages per second; every member sends in turn to its own group. Each message "
-        + "must reach the other " + g.deliveriesPerMessage() + " members, each of which acks it, so its sender gets "
-        + g.deliveriesPerMessage() + " receipts. Here **delivered/s counts deliveries** (a step passes with ≥ "
+        + "must reach the other " + g.deliveriesPerMessage() + " members, each of which acks it; its sender gets a receipt "
+        + "per member in a group of up to `groups.member.receipts.max` (32) members, and one for the whole group once every "
+        + "member has it in a larger one. Here **delivered/s counts deliveries** (a step passes with ≥ "
         + Math.round(RateSearch.keepUp() * 100) + "% of offered × " + g.deliveriesPerMessage() + "), latency is per delivery, "
         + "`receipt` p99 is each message's first receipt, CPU is per delivery. A step passes with p99 ≤ "
         + Math.round(g.search().p99LimitMs()) + " ms. **Max sustained: " + decimal(g.search().maxRate()) + " msg/s = "
