@@ -57,6 +57,42 @@ class MessagingIT {
   }
 
   @Test
+  void shouldTurnOneCumulativeAckIntoAReceiptForEveryMessageItCovers() throws Exception {
+    String alice = user("alice");
+    String bob = user("bob");
+    WsClient a = it.connect(0, alice, "phone");
+    WsClient b = it.connect(1, bob, "phone");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(a.send(bob, "batch " + i));
+    }
+    long last = 0;
+    for (int i = 0; i < 5; i++) {
+      last = Math.max(last, b.next("message", WAIT).get("seq").asLong());
+    }
+
+    b.ackUpTo(last, "delivered");
+    List<String> delivered = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      JsonNode r = a.next("receipt", WAIT);
+      assertThat(r.get("status").asText()).isEqualTo("delivered");
+      delivered.add(r.get("id").asText());
+    }
+    b.ackUpTo(last, "read");
+    List<String> read = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      JsonNode r = a.next("receipt", WAIT);
+      assertThat(r.get("status").asText()).isEqualTo("read");
+      read.add(r.get("id").asText());
+    }
+
+    assertThat(delivered).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(read).containsExactlyInAnyOrderElementsOf(ids);
+    b.ackUpTo(last, "read");
+    assertThat(a.drain("receipt", Duration.ofMillis(500))).isEmpty();
+  }
+
+  @Test
   void shouldGiveAnOfflineUserEverythingInSeqOrderWhenItConnects() throws Exception {
     String alice = user("alice");
     String carol = user("carol");

@@ -89,6 +89,11 @@ public final class WsClient implements Session.Listener.AutoDemanding {
     sendRaw(JSON.createObjectNode().put("type", "ack").put("seq", seq).put("status", status).toString());
   }
 
+  /** A cumulative ack: this device has every deliverable up to {@code seq} ({@code read}: saw them all). */
+  public void ackUpTo(long seq, String status) throws Exception {
+    sendRaw(JSON.createObjectNode().put("type", "ack").put("upTo", seq).put("status", status).toString());
+  }
+
   public void sync(long after) throws Exception {
     sendRaw(JSON.createObjectNode().put("type", "sync").put("after", after).toString());
   }

@@ -9,6 +9,7 @@ import io.parley.topology.mailbox.MailboxKeys.ExpiryKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -207,32 +208,28 @@ final class Mailbox {
     return expired;
   }
 
-  /** Seqs follow time, so the entries past retention are a prefix of the user's range. */
+  /** Seqs follow time, so the entries and refs past retention are a prefix of the user's range. */
   private int sweepInbox(String user, long now) {
     long cutoff = now - retention.toMillis();
-    List<String> gone = new ArrayList<>();
-    try (KeyValueIterator<String, InboxEntry> it = inbox.range(MailboxKeys.seq(user, 0), MailboxKeys.seq(user, Long.MAX_VALUE))) {
-      while (it.hasNext()) {
-        KeyValue<String, InboxEntry> kv = it.next();
-        if (kv.value.getStoredAt() > cutoff) {
-          break;
-        }
-        gone.add(kv.key);
-      }
-    }
+    List<String> gone = pastRetention(inbox, user, cutoff, InboxEntry::getStoredAt);
     gone.forEach(inbox::delete);
-    List<String> oldRefs = new ArrayList<>();
-    try (KeyValueIterator<String, MessageRef> it = refs.range(MailboxKeys.seq(user, 0), MailboxKeys.seq(user, Long.MAX_VALUE))) {
+    pastRetention(refs, user, cutoff, MessageRef::getStoredAt).forEach(refs::delete);
+    return gone.size();
+  }
+
+  private static <V> List<String> pastRetention(KeyValueStore<String, V> store, String user, long cutoff,
+      ToLongFunction<V> storedAt) {
+    List<String> out = new ArrayList<>();
+    try (KeyValueIterator<String, V> it = store.range(MailboxKeys.seq(user, 0), MailboxKeys.seq(user, Long.MAX_VALUE))) {
       while (it.hasNext()) {
-        KeyValue<String, MessageRef> kv = it.next();
-        if (kv.value.getStoredAt() > cutoff) {
+        KeyValue<String, V> kv = it.next();
+        if (storedAt.applyAsLong(kv.value) > cutoff) {
           break;
         }
-        oldRefs.add(kv.key);
+        out.add(kv.key);
       }
     }
-    oldRefs.forEach(refs::delete);
-    return gone.size();
+    return out;
   }
 
   private void sweepDedupe(String user, long now) {
