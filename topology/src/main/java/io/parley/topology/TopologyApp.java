@@ -52,7 +52,7 @@ public final class TopologyApp implements AutoCloseable {
     TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
         List.of(config.topics().groupMessages().name(), config.topics().groupMembers().name(), config.topics().groupReceipts().name()));
     TopologyMetrics metrics = new TopologyMetrics(registry);
-    if (config.handoff() == TopologyConfig.Handoff.PRODUCER) {
+    if (config.handoff() == TopologyConfig.HandoffMode.PRODUCER) {
       handoffs = new HandoffProducer(() -> new KafkaProducer<>(handoffProperties(config), new StringSerializer(), new ByteArraySerializer()));
       streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics, handoffs.handoffs()),
           streamsProperties(config), new ParleyClientSupplier(handoffs));

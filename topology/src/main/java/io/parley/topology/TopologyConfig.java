@@ -32,7 +32,7 @@ public record TopologyConfig(
     Duration fetchMaxWait,
     long cacheBytes,
     String processingGuarantee,
-    Handoff handoff,
+    HandoffMode handoff,
     MailboxSettings mailbox,
     java.util.Map<String, String> streamsOverrides) {
 
@@ -65,7 +65,7 @@ public record TopologyConfig(
         config.integer("mailbox.max.devices", defaults.maxDevicesPerUser()),
         config.duration("lastseen.interval", defaults.lastSeenInterval()),
         config.integer("groups.member.receipts.max", defaults.memberReceiptsMax()));
-    Handoff handoff = Handoff.of(config.string("topology.handoff", "producer"));
+    HandoffMode handoff = HandoffMode.of(config.string("topology.handoff", "producer"));
     return new TopologyConfig(
         config.string("kafka.bootstrap.servers", "127.0.0.1:9092"),
         config.string("topology.application.id", topics.prefix() + "topology"),
@@ -78,7 +78,7 @@ public record TopologyConfig(
         // With hand-offs outside the transaction no input holds one, and new records end a fetch at
         // once: the wait only bounds an idle consumer's requests. Hand-offs inside the transaction
         // are seen only after a commit, which does not end a fetch: there the wait is the hop.
-        config.duration("topology.fetch.max.wait", handoff == Handoff.PRODUCER ? Duration.ofMillis(500) : Duration.ofMillis(10)),
+        config.duration("topology.fetch.max.wait", handoff == HandoffMode.PRODUCER ? Duration.ofMillis(500) : Duration.ofMillis(10)),
         config.longValue("topology.cache.bytes", 16L * 1024 * 1024),
         config.string("topology.processing.guarantee", "exactly_once_v2"),
         handoff,
@@ -91,10 +91,10 @@ public record TopologyConfig(
    * deduplicated by the receiver ({@code io.parley.topology.handoff}), so no mailbox partition ever holds
    * an open transaction; {@code transaction}: inside the task's transaction, as Streams' own sinks do.
    */
-  public enum Handoff {
+  public enum HandoffMode {
     PRODUCER, TRANSACTION;
 
-    static Handoff of(String value) {
+    static HandoffMode of(String value) {
       return switch (value) {
         case "producer" -> PRODUCER;
         case "transaction" -> TRANSACTION;
