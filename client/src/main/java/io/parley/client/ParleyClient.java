@@ -32,6 +32,15 @@ public final class ParleyClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Refusals that resending cannot fix: the message leaves the outbox. */
   private static final Set<String> PERMANENT = Set.of("bad_request", "too_large", "unknown_recipient", "not_member", "unknown_asset");
+  /**
+   * The protocol's frame limit. The gateway refuses a larger frame without a {@code ref} (it does not
+   * read it), so the client must not send one: it would stay in the outbox and be refused forever.
+   */
+  public static final int MAX_FRAME_BYTES = 64 * 1024;
+  /** The protocol's body limit, in UTF-16 characters as Java and JavaScript count them. */
+  public static final int MAX_BODY_CHARS = 16_384;
+  /** Close code: this device connected again elsewhere, or signed out. The socket is stale: do not reconnect. */
+  public static final int CLOSE_REPLACED = 4001;
 
   private final URI webSocket;
   private final String token;
@@ -46,6 +55,7 @@ public final class ParleyClient implements AutoCloseable {
   private final TreeSet<Long> above = new TreeSet<>();
   private volatile Session session;
   private volatile boolean closed;
+  private volatile boolean replaced;
   private long cursor;
   private long backoffMillis = 250;
   /** How long a receipt's ack may wait to be folded into the next one. */
@@ -88,6 +98,10 @@ public final class ParleyClient implements AutoCloseable {
     return enqueue(group ? "group" : "user", to, body, attachments);
   }
 
+  /**
+   * @throws IllegalArgumentException when the message is over the protocol's limits ({@link
+   *     #MAX_BODY_CHARS}, {@link #MAX_FRAME_BYTES}): it never enters the outbox
+   */
   private String enqueue(String kind, String to, String body, List<Attachment> attachments) throws SQLException {
     String attached = null;
     if (!attachments.isEmpty()) {
@@ -96,9 +110,31 @@ public final class ParleyClient implements AutoCloseable {
       attached = array.toString();
     }
     Outbox.Pending p = new Outbox.Pending(UUID.randomUUID().toString(), kind, to, body, System.currentTimeMillis(), attached);
+    String frame = sendFrame(p);
+    String tooLarge = tooLarge(p.body(), frame);
+    if (tooLarge != null) {
+      throw new IllegalArgumentException(tooLarge);
+    }
     outbox.add(p);
-    write(sendFrame(p));
+    write(frame);
     return p.id();
+  }
+
+  /** Why a message cannot be sent as it is, or null when it fits the protocol's limits. */
+  private static String tooLarge(String body, String frame) {
+    if (body.length() > MAX_BODY_CHARS) {
+      return "body of " + body.length() + " characters is over the limit of " + MAX_BODY_CHARS;
+    }
+    int bytes = frame.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_FRAME_BYTES) {
+      return "frame of " + bytes + " bytes is over the limit of " + MAX_FRAME_BYTES;
+    }
+    return null;
+  }
+
+  /** Whether an {@code error} code means the message it names was dropped from the outbox for good. */
+  public static boolean isPermanent(String code) {
+    return PERMANENT.contains(code);
   }
 
   /** Tells the sender this user saw the deliverable {@code seq}. */
@@ -116,6 +152,11 @@ public final class ParleyClient implements AutoCloseable {
     return s != null && s.isOpen();
   }
 
+  /** True once the server closed this device's socket with {@link #CLOSE_REPLACED}: the client no longer reconnects. */
+  public boolean replaced() {
+    return replaced;
+  }
+
   public synchronized long cursor() {
     return cursor;
   }
@@ -123,7 +164,7 @@ public final class ParleyClient implements AutoCloseable {
   // --- connection ---
 
   private void connect() {
-    if (closed) {
+    if (closed || replaced) {
       return;
     }
     try {
@@ -141,7 +182,7 @@ public final class ParleyClient implements AutoCloseable {
   }
 
   private void reconnectLater() {
-    if (closed) {
+    if (closed || replaced) {
       return;
     }
     long delay = backoffMillis;
@@ -171,8 +212,14 @@ public final class ParleyClient implements AutoCloseable {
     @Override
     public void onWebSocketClose(int code, String reason) {
       session = null;
+      if (code == CLOSE_REPLACED) {
+        // Reconnecting would close the other connection of this device, which would reconnect in turn.
+        replaced = true;
+      }
       listener.disconnected(code, reason);
-      reconnectLater();
+      if (!replaced) {
+        reconnectLater();
+      }
     }
 
     @Override
@@ -248,10 +295,22 @@ public final class ParleyClient implements AutoCloseable {
     write(JSON.createObjectNode().put("type", "ack").put("upTo", cursor).put("status", "delivered").toString());
   }
 
+  /**
+   * Sends again what waits for {@code sent}. A message over the limits (kept by an older client)
+   * would be refused at every try without a {@code ref}: it leaves the outbox with a {@code
+   * too_large} error instead.
+   */
   private void resendPending() {
     try {
       for (Outbox.Pending p : outbox.pending()) {
-        write(sendFrame(p));
+        String frame = sendFrame(p);
+        String tooLarge = tooLarge(p.body(), frame);
+        if (tooLarge == null) {
+          write(frame);
+        } else {
+          outbox.remove(p.id());
+          listener.error("too_large", tooLarge + "; not sent, removed from the outbox", p.id());
+        }
       }
     } catch (SQLException e) {
       log.warn("cannot read the outbox: {}", e.getMessage());
