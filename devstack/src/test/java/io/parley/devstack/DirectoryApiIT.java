@@ -20,7 +20,8 @@ class DirectoryApiIT {
 
   @BeforeAll
   static void start() throws Exception {
-    it = new StackFixture(1, Map.of("directory.max.group.size", "4", "directory.signins.per.user.per.minute", "5"));
+    it = new StackFixture(1, Map.of("directory.max.group.size", "4",
+        "directory.signin.failures.per.user.address.per.minute", "5", "directory.signin.failures.per.user.per.minute", "7"));
     http = new Http(it.stack.gateway(0).uri());
   }
 
@@ -82,6 +83,36 @@ class DirectoryApiIT {
     Http.Reply limited = http.post("/v1/sessions", Map.of("username", "quinn", "password", StackFixture.PASSWORD, "device", "phone"), null);
     assertThat(limited.code()).isEqualTo("rate_limited");
     assertThat(limited.raw().headers().firstValue("Retry-After")).isPresent();
+
+    // The guesser's attempts are its own: quinn signs in from elsewhere, and others from here.
+    assertThat(signInFrom("127.0.0.2", "quinn", StackFixture.PASSWORD)).isEqualTo(200);
+    http.post("/v1/users", Map.of("username", "quinn2", "password", StackFixture.PASSWORD), null);
+    assertThat(http.post("/v1/sessions", Map.of("username", "quinn2", "password", StackFixture.PASSWORD, "device", "phone"), null)
+        .status()).isEqualTo(200);
+    // Guesses spread over addresses add up for the user (5 above, then 2 more) ...
+    assertThat(signInFrom("127.0.0.3", "quinn", "guess from three")).isEqualTo(401);
+    assertThat(signInFrom("127.0.0.4", "quinn", "guess from four")).isEqualTo(401);
+    // ... to the user-wide limit, which holds for every address until the minute is over.
+    assertThat(signInFrom("127.0.0.5", "quinn", StackFixture.PASSWORD)).isEqualTo(429);
+  }
+
+  /** A sign-in whose connection comes from {@code address} (any 127.x.y.z is this host). */
+  private static int signInFrom(String address, String username, String password) throws Exception {
+    byte[] body = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+        .writeValueAsBytes(Map.of("username", username, "password", password, "device", "laptop"));
+    URI server = it.stack.gateway(0).uri();
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.bind(new java.net.InetSocketAddress(address, 0));
+      socket.connect(new java.net.InetSocketAddress(server.getHost(), server.getPort()), 5_000);
+      socket.setSoTimeout(10_000);
+      String head = "POST /v1/sessions HTTP/1.1\r\nHost: " + server.getHost() + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    }
   }
 
   @Test

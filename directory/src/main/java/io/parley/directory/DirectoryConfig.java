@@ -9,8 +9,12 @@ import java.time.Duration;
  * @param jdbcUrl MySQL (or MariaDB) database, e.g. {@code jdbc:mysql://db:3306/parley}
  * @param maxGroupSize members per group, creator included
  * @param minPasswordLength shorter passwords are refused as weak
- * @param signInsPerUserPerMinute sign-in attempts per username; more get 429
- * @param signInsPerAddressPerMinute sign-in attempts per client address; more get 429
+ * @param signInFailuresPerUserAndAddressPerMinute wrong passwords for one username from one client
+ *     address; after that, that address's sign-ins as that user get 429 for the rest of the minute
+ * @param signInFailuresPerUserPerMinute wrong passwords for one username from all addresses together
+ *     (a guess spread over many addresses); far above the per-address limit, so one guesser cannot
+ *     lock a user out
+ * @param signInsPerAddressPerMinute sign-in attempts per client address, right or wrong; more get 429
  * @param signUpsPerAddressPerMinute sign-ups per client address; more get 429
  * @param tokenTtl how long an access token from sign-in is valid
  * @param relayInterval how often the outbox relay looks for membership changes to publish; changes made
@@ -25,7 +29,8 @@ public record DirectoryConfig(
     int poolSize,
     int maxGroupSize,
     int minPasswordLength,
-    int signInsPerUserPerMinute,
+    int signInFailuresPerUserAndAddressPerMinute,
+    int signInFailuresPerUserPerMinute,
     int signInsPerAddressPerMinute,
     int signUpsPerAddressPerMinute,
     Duration tokenTtl,
@@ -46,7 +51,7 @@ public record DirectoryConfig(
     if (passwordMemoryKib < 1024 || passwordIterations < 1) {
       throw new IllegalArgumentException("directory.password.memory.kib must be at least 1024 and iterations at least 1");
     }
-    if (poolSize < 1 || signInsPerUserPerMinute < 1 || signInsPerAddressPerMinute < 1 || signUpsPerAddressPerMinute < 1) {
+    if (poolSize < 1 || signInFailuresPerUserAndAddressPerMinute < 1 || signInFailuresPerUserPerMinute < 1 || signInsPerAddressPerMinute < 1 || signUpsPerAddressPerMinute < 1) {
       throw new IllegalArgumentException("directory pool size and rate limits must be positive");
     }
   }
@@ -59,7 +64,8 @@ public record DirectoryConfig(
         config.integer("directory.pool.size", 8),
         config.integer("directory.max.group.size", 1024),
         config.integer("directory.min.password.length", 10),
-        config.integer("directory.signins.per.user.per.minute", 10),
+        config.integer("directory.signin.failures.per.user.address.per.minute", 10),
+        config.integer("directory.signin.failures.per.user.per.minute", 100),
         config.integer("directory.signins.per.address.per.minute", 60),
         config.integer("directory.signups.per.address.per.minute", 30),
         config.duration("auth.token.ttl", Duration.ofDays(30)),

@@ -35,14 +35,16 @@ public final class DirectoryApi extends Handler.Abstract {
 
   private final Directory directory;
   private final BearerTokens bearer;
-  private final Throttle signInsPerUser;
+  private final Throttle failuresPerUserAndAddress;
+  private final Throttle failuresPerUser;
   private final Throttle signInsPerAddress;
   private final Throttle signUpsPerAddress;
 
   public DirectoryApi(Directory directory, BearerTokens bearer, DirectoryConfig config) {
     this.directory = directory;
     this.bearer = bearer;
-    this.signInsPerUser = new Throttle(config.signInsPerUserPerMinute());
+    this.failuresPerUserAndAddress = new Throttle(config.signInFailuresPerUserAndAddressPerMinute());
+    this.failuresPerUser = new Throttle(config.signInFailuresPerUserPerMinute());
     this.signInsPerAddress = new Throttle(config.signInsPerAddressPerMinute());
     this.signUpsPerAddress = new Throttle(config.signUpsPerAddressPerMinute());
   }
@@ -129,10 +131,24 @@ public final class DirectoryApi extends Handler.Abstract {
   private void signIn(Request request, Response response, Callback callback) throws HttpError, DirectoryException {
     JsonNode body = HttpJson.readObject(request, MAX_BODY);
     String username = text(body, "username", true);
-    if (!signInsPerAddress.allow(Request.getRemoteAddr(request)) || !signInsPerUser.allow(username)) {
+    String address = Request.getRemoteAddr(request);
+    // Only wrong passwords count against a username, and first per address: a guesser elsewhere
+    // uses up its own attempts, not the user's.
+    String userAtAddress = username + '\u0000' + address;
+    if (!signInsPerAddress.allow(address) || failuresPerUserAndAddress.exhausted(userAtAddress)
+        || failuresPerUser.exhausted(username)) {
       throw new HttpError(429, "rate_limited", "too many sign-in attempts; wait a minute", 60);
     }
-    Directory.Session session = directory.signIn(username, text(body, "password", true), text(body, "device", true));
+    Directory.Session session;
+    try {
+      session = directory.signIn(username, text(body, "password", true), text(body, "device", true));
+    } catch (DirectoryException e) {
+      if (e.status() == 401) {
+        failuresPerUserAndAddress.allow(userAtAddress);
+        failuresPerUser.allow(username);
+      }
+      throw e;
+    }
     HttpJson.write(response, callback, 200, Map.of("token", session.token(), "user", profileJson(session.user())));
   }
 

@@ -20,7 +20,18 @@ final class Throttle {
         .build();
   }
 
+  /** Takes one permit for {@code key}: false if none is left this minute. */
   boolean allow(String key) {
-    return limiters.get(key, k -> RateLimiter.of("throttle", config)).acquirePermission();
+    return limiter(key).acquirePermission();
+  }
+
+  /** True if {@code key} has no permit left this minute; takes none (for limits on failures only). */
+  boolean exhausted(String key) {
+    RateLimiter limiter = limiters.getIfPresent(key);
+    return limiter != null && limiter.getMetrics().getAvailablePermissions() <= 0;
+  }
+
+  private RateLimiter limiter(String key) {
+    return limiters.get(key, k -> RateLimiter.of("throttle", config));
   }
 }
