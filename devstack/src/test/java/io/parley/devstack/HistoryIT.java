@@ -122,6 +122,33 @@ class HistoryIT {
   }
 
   @Test
+  void shouldListABurstInTheOrderItWasSentEvenWithinOneMillisecond() throws Exception {
+    String alice = user("alice");
+    String bob = user("bob");
+    it.users(alice, bob);
+    String conversation = Conversations.direct(alice, bob);
+    WsClient a = it.connect(0, alice, "phone");
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      a.send(bob, "burst " + i); // without waiting: several share a millisecond at the gateway
+      expected.add("burst " + i);
+    }
+    for (int i = 0; i < 40; i++) {
+      a.next("sent", WAIT);
+    }
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(bodies(get(bob, history(conversation, "?limit=200")).body())).containsExactlyElementsOf(expected));
+    List<String> paged = new ArrayList<>();
+    String next = null;
+    do {
+      Reply page = get(alice, history(conversation, "?limit=3" + (next == null ? "" : "&before=" + next)));
+      paged.addAll(0, bodies(page.body()));
+      next = page.body().get("next").isNull() ? null : page.body().get("next").asText();
+    } while (next != null && paged.size() < 100);
+    assertThat(paged).as("pages of three").containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void shouldServeTheSameApiFromItsOwnProcess() throws Exception {
     String ivan = user("ivan");
     String judy = user("judy");
@@ -247,23 +274,38 @@ class HistoryIT {
   }
 
   @Test
-  void shouldTellPresenceAsDevicesComeAndGo() throws Exception {
+  void shouldTellPresenceAsDevicesComeAndGoToThoseWhoShareAConversation() throws Exception {
     String carol = user("carol");
     String dave = user("dave");
-    it.users(carol, dave);
-    Reply neverSeen = get(dave, "/v1/users/" + carol + "/presence");
-    assertThat(neverSeen.status()).isEqualTo(200);
-    assertThat(neverSeen.body().get("online").asBoolean()).isFalse();
-    assertThat(neverSeen.body().get("lastSeen").isNull()).isTrue();
-    // an id the directory does not know is no one, not someone never seen
+    String stranger = user("stranger");
+    it.users(carol, dave, stranger);
+    Reply hidden = get(dave, "/v1/users/" + carol + "/presence");
+    assertThat(hidden.status()).isEqualTo(200);
+    assertThat(hidden.body().get("hidden").asBoolean()).as("no conversation yet").isTrue();
+    // an id the directory does not know is no one, not someone hidden
     Reply nobody = get(dave, "/v1/users/" + user("nobody") + "/presence");
     assertThat(nobody.status()).isEqualTo(404);
     assertThat(nobody.body().get("code").asText()).isEqualTo("not_found");
+
+    WsClient d = it.connect(0, dave, "phone");
+    d.send(carol, "hi carol");
+    d.next("sent", WAIT);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      Reply neverSeen = get(dave, "/v1/users/" + carol + "/presence");
+      assertThat(neverSeen.body().get("hidden").asBoolean()).isFalse();
+      assertThat(neverSeen.body().get("online").asBoolean()).isFalse();
+      assertThat(neverSeen.body().get("lastSeen").isNull()).isTrue();
+    });
+    // the other way round too: carol's chat list has the conversation
+    assertThat(get(carol, "/v1/users/" + dave + "/presence").body().get("hidden").asBoolean()).isFalse();
 
     WsClient c = it.connect(0, carol, "phone");
     c.sendRaw("{\"type\":\"heartbeat\"}");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
         assertThat(get(dave, "/v1/users/" + carol + "/presence").body().get("online").asBoolean()).isTrue());
+    Reply toStranger = get(stranger, "/v1/users/" + carol + "/presence");
+    assertThat(toStranger.body().get("hidden").asBoolean()).isTrue();
+    assertThat(toStranger.body().get("online").asBoolean()).isFalse();
 
     long closedAt = System.currentTimeMillis();
     c.close();
@@ -272,6 +314,11 @@ class HistoryIT {
       assertThat(presence.get("online").asBoolean()).isFalse();
       assertThat(presence.get("lastSeen").asLong()).isBetween(closedAt - 60_000, System.currentTimeMillis());
     });
+    assertThat(get(stranger, "/v1/users/" + carol + "/presence").body().get("lastSeen").isNull()).isTrue();
+    // a group in common is a conversation shared
+    it.stack.service(DirectoryLocalService.class).directory().directory().createGroup(stranger, "Neighbours", List.of(carol));
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        assertThat(get(stranger, "/v1/users/" + carol + "/presence").body().get("lastSeen").asLong()).isPositive());
 
     String metrics = HTTP.send(HttpRequest.newBuilder(it.stack.gateway(0).uri().resolve("/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();

@@ -27,6 +27,9 @@ public final class SendChecks {
   private final Cache<String, OptionalLong> memberVersions = Caffeine.newBuilder()
       .maximumSize(500_000).expireAfterWrite(Duration.ofSeconds(5)).build();
 
+  private final Cache<String, Boolean> sharedGroups = Caffeine.newBuilder()
+      .maximumSize(500_000).expireAfterWrite(Duration.ofSeconds(5)).build();
+
   public SendChecks(Jdbi jdbi) {
     this.jdbi = jdbi;
   }
@@ -72,6 +75,15 @@ public final class SendChecks {
     }
     return memberVersions.get(group + '|' + user, k -> jdbi.withExtension(Groups.class, g -> g.versionWithMember(group, user))
         .map(OptionalLong::of).orElse(OptionalLong.empty()));
+  }
+
+  /** True if {@code a} and {@code b} are in one group now (cached for seconds, like memberships). */
+  public boolean shareAGroup(String a, String b) {
+    if (!Ids.isUser(a) || !Ids.isUser(b)) {
+      return false;
+    }
+    String key = a.compareTo(b) < 0 ? a + '|' + b : b + '|' + a;
+    return sharedGroups.get(key, k -> jdbi.withExtension(Groups.class, g -> g.shareAGroup(a, b)));
   }
 
   public boolean groupExists(String group) {

@@ -16,13 +16,13 @@ public final class HistoryApi {
   private HistoryApi() {}
 
   public static Map<String, Handler> routes(HistorySettings settings, ConversationAccess access, KnownUsers users,
-      HistoryStore store, TokenService tokens, PrometheusRegistry registry) {
+      SharedGroups groups, HistoryStore store, TokenService tokens, PrometheusRegistry registry) {
     BearerTokens bearer = new BearerTokens(tokens);
     HistoryMetrics metrics = HistoryMetrics.register(registry);
     Map<String, Handler> routes = new LinkedHashMap<>();
     routes.put(MessagesHandler.PATH, new MessagesHandler(settings, access, store, bearer, metrics));
     routes.put(ChatListHandler.PATH, new ChatListHandler(settings, store, bearer, metrics));
-    routes.put(PresenceHandler.PATH, new PresenceHandler(users, store, bearer, metrics));
+    routes.put(PresenceHandler.PATH, new PresenceHandler(users, groups, settings.presenceVisibility(), store, bearer, metrics));
     return routes;
   }
 }

@@ -57,6 +57,7 @@ public final class HistoryBackend implements AutoCloseable {
     try {
       GroupMembership groups = GroupMembership.UNKNOWN;
       KnownUsers users = KnownUsers.EVERYONE;
+      SharedGroups shared = SharedGroups.NONE;
       if (config.get("directory.jdbc.url").isEmpty()) {
         log.warn("no directory (directory.jdbc.url is not set): group history is refused, "
             + "presence is told for any user id");
@@ -66,6 +67,7 @@ public final class HistoryBackend implements AutoCloseable {
         SendChecks checks = new SendChecks(directory.jdbi());
         groups = membership(checks);
         users = knownUsers(checks);
+        shared = sharedGroups(checks);
       }
       long started = System.nanoTime();
       session = CqlSessions.open(cassandra, HistoryBackend.class.getClassLoader());
@@ -77,7 +79,7 @@ public final class HistoryBackend implements AutoCloseable {
       }
       log.info("Cassandra session in {} ms, schema checked in {} ms", (connected - started) / 1_000_000,
           (System.nanoTime() - connected) / 1_000_000);
-      Map<String, Handler> routes = HistoryApi.routes(settings, ConversationAccess.participants(groups), users,
+      Map<String, Handler> routes = HistoryApi.routes(settings, ConversationAccess.participants(groups), users, shared,
           HistoryStore.cassandra(session, cassandra.keyspace()), tokens, registry);
       HistoryBackend backend = new HistoryBackend(session, directory, routes);
       opened = true;
@@ -95,6 +97,16 @@ public final class HistoryBackend implements AutoCloseable {
         return checks.memberSince(group, user);
       } catch (JdbiException e) {
         throw new DirectoryUnavailable("the directory cannot say who is in " + group, e);
+      }
+    };
+  }
+
+  private static SharedGroups sharedGroups(SendChecks checks) {
+    return (a, b) -> {
+      try {
+        return checks.shareAGroup(a, b);
+      } catch (JdbiException e) {
+        throw new DirectoryUnavailable("the directory cannot say whether " + a + " and " + b + " share a group", e);
       }
     };
   }

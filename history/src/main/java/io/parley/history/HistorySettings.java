@@ -7,8 +7,9 @@ import io.parley.config.ConfigSource;
  *
  * @param defaultLimit messages (or chat-list lines) in a page when the request does not say
  * @param maxLimit the largest {@code limit} a request may ask for
+ * @param presenceVisibility who may see a user's online state and last seen
  */
-public record HistorySettings(HistoryMode mode, int defaultLimit, int maxLimit) {
+public record HistorySettings(HistoryMode mode, int defaultLimit, int maxLimit, PresenceVisibility presenceVisibility) {
   public static final String MODE = "history.mode";
 
   public HistorySettings {
@@ -19,6 +20,7 @@ public record HistorySettings(HistoryMode mode, int defaultLimit, int maxLimit) 
 
   public static HistorySettings from(ConfigSource config) {
     return new HistorySettings(HistoryMode.parse(config.string(MODE, "permanent")),
-        config.integer("history.page.default", 50), config.integer("history.page.max", 200));
+        config.integer("history.page.default", 50), config.integer("history.page.max", 200),
+        PresenceVisibility.parse(config.string(PresenceVisibility.SETTING, "conversations")));
   }
 }

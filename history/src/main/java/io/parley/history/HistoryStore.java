@@ -5,6 +5,7 @@ import io.parley.sinks.history.ChatListRow;
 import io.parley.sinks.history.HistoryPage;
 import io.parley.sinks.history.HistoryQuery;
 import io.parley.sinks.history.HistoryReader;
+import io.parley.sinks.history.MessagePosition;
 import io.parley.sinks.lastseen.PresenceReader;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,13 @@ import java.util.Optional;
 public interface HistoryStore {
   HistoryPage read(HistoryQuery query);
 
+  /** Where a message named by its identity stands in its conversation, if it is there. */
+  Optional<MessagePosition> locate(String conversation, long sentAt, String sender, String messageId);
+
   List<ChatListRow> chatList(String user, Optional<Long> before, int limit);
+
+  /** True if {@code user}'s chat list has a line for {@code conversation} (a message was sent in it). */
+  boolean hasChatLine(String user, String conversation);
 
   Optional<PresenceReader.Presence> presence(String user);
 
@@ -28,8 +35,18 @@ public interface HistoryStore {
       }
 
       @Override
+      public Optional<MessagePosition> locate(String conversation, long sentAt, String sender, String messageId) {
+        return history.locate(conversation, sentAt, sender, messageId);
+      }
+
+      @Override
       public List<ChatListRow> chatList(String user, Optional<Long> before, int limit) {
         return history.chatList(user, before, limit);
+      }
+
+      @Override
+      public boolean hasChatLine(String user, String conversation) {
+        return history.hasChatLine(user, conversation);
       }
 
       @Override

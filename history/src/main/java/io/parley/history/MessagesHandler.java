@@ -57,8 +57,11 @@ final class MessagesHandler extends ApiHandler {
     int limit = limit(query, settings);
     String beforeValue = single(query, "before");
     String afterValue = single(query, "after");
-    Optional<MessagePosition> before = beforeValue == null ? Optional.empty() : Optional.of(Cursors.parse("before", beforeValue, true));
-    Optional<MessagePosition> after = afterValue == null ? Optional.empty() : Optional.of(Cursors.parse("after", afterValue, false));
+    Cursors.Locator locator = (sentAt, sender, id) -> store.locate(conversation, sentAt, sender, id);
+    Optional<MessagePosition> before = beforeValue == null ? Optional.empty()
+        : Optional.of(Cursors.parse("before", beforeValue, true, locator));
+    Optional<MessagePosition> after = afterValue == null ? Optional.empty()
+        : Optional.of(Cursors.parse("after", afterValue, false, locator));
     if (before.isPresent() && after.isPresent() && after.get().compareTo(before.get()) >= 0) {
       throw HttpError.badRequest("after must come before before");
     }
@@ -114,7 +117,7 @@ final class MessagesHandler extends ApiHandler {
     }
     out.put("attachments", attachments);
     m.group().ifPresent(g -> out.put("group", g));
-    out.put("cursor", Cursors.format(m.position()));
+    out.put("cursor", Cursors.format(m.place()));
     return out;
   }
 }

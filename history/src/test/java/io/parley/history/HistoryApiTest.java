@@ -1,6 +1,7 @@
 package io.parley.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +49,8 @@ class HistoryApiTest {
     final List<HistoryQuery> queries = new ArrayList<>();
     HistoryPage page = new HistoryPage(List.of(), Optional.empty());
     RuntimeException failure;
+    /** user + '|' + conversation of every chat-list line: alice has talked to bob. */
+    final Set<String> chatLines = new java.util.HashSet<>(Set.of("alice|" + DM, "bob|" + DM));
 
     @Override
     public HistoryPage read(HistoryQuery query) {
@@ -59,8 +62,21 @@ class HistoryApiTest {
     }
 
     @Override
+    public Optional<MessagePosition> locate(String conversation, long sentAt, String sender, String messageId) {
+      return page.messages().stream()
+          .filter(m -> m.conversation().equals(conversation) && m.sentAt() == sentAt && m.sender().equals(sender)
+              && m.messageId().equals(messageId))
+          .map(MessageRow::place).findFirst();
+    }
+
+    @Override
     public List<ChatListRow> chatList(String user, Optional<Long> before, int limit) {
       return List.of(new ChatListRow(user, DM, 2_000, "m2", "bob", "hey", 0));
+    }
+
+    @Override
+    public boolean hasChatLine(String user, String conversation) {
+      return chatLines.contains(user + '|' + conversation);
     }
 
     @Override
@@ -70,6 +86,8 @@ class HistoryApiTest {
   }
 
   private Map<String, org.eclipse.jetty.server.Handler> routes;
+  private PresenceVisibility visibility = PresenceVisibility.CONVERSATIONS;
+  private SharedGroups shared = SharedGroups.NONE;
 
   void start(HistoryMode mode) throws Exception {
     start(mode, ConversationAccess.GroupMembership.UNKNOWN);
@@ -80,8 +98,8 @@ class HistoryApiTest {
   }
 
   void start(HistoryMode mode, ConversationAccess.GroupMembership groups, KnownUsers users) throws Exception {
-    routes = HistoryApi.routes(new HistorySettings(mode, 50, 200),
-        ConversationAccess.participants(groups), users, store, TOKENS, new PrometheusRegistry());
+    routes = HistoryApi.routes(new HistorySettings(mode, 50, 200, visibility),
+        ConversationAccess.participants(groups), users, shared, store, TOKENS, new PrometheusRegistry());
     server = serve(routes);
   }
 
@@ -129,14 +147,19 @@ class HistoryApiTest {
   }
 
   static MessageRow row(String id, String from, long at) {
-    return new MessageRow(DM, LocalDate.ofEpochDay(0), at, from, id, "phone", "body " + id, List.of(), Optional.empty(), at);
+    return row(id, from, at, at / 10);
+  }
+
+  static MessageRow row(String id, String from, long at, long position) {
+    return new MessageRow(DM, LocalDate.ofEpochDay(0), at, position, from, id, "phone", "body " + id, List.of(),
+        Optional.empty(), at);
   }
 
   @Test
   void shouldReturnAPageOldestFirstWithACursorToGoOn() throws Exception {
     start(HistoryMode.PERMANENT);
     store.page = new HistoryPage(List.of(row("m3", "bob", 3_000), row("m2", "alice", 2_000)),
-        Optional.of(new MessagePosition(2_000, "alice", "m2")));
+        Optional.of(new MessagePosition(2_000, 200)));
 
     Reply reply = get(messages(DM, "?limit=2"), "alice");
 
@@ -147,7 +170,24 @@ class HistoryApiTest {
     assertThat(store.queries.get(0).limit()).isEqualTo(2);
 
     assertThat(get(messages(DM, "?before=" + next), "alice").status()).isEqualTo(200);
-    assertThat(store.queries.get(1).start()).contains(new MessagePosition(2_000, "alice", "m2"));
+    assertThat(store.queries.get(1).start()).contains(new MessagePosition(2_000, 200));
+    assertThat(reply.body().get("messages").get(0).get("cursor").asText()).isEqualTo(next);
+  }
+
+  @Test
+  void shouldStillAcceptCursorsOfTheFirstFormat() throws Exception {
+    start(HistoryMode.PERMANENT);
+    store.page = new HistoryPage(List.of(row("m2", "alice", 2_000, 7)), Optional.empty());
+    java.util.function.Function<String, String> c1 = raw ->
+        "c1." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(get(messages(DM, "?before=" + c1.apply("2000\nalice\nm2")), "alice").status()).isEqualTo(200);
+    assertThat(store.queries.get(0).start()).contains(new MessagePosition(2_000, 7));
+    // a message no longer there: its whole millisecond is read again, never skipped
+    assertThat(get(messages(DM, "?before=" + c1.apply("2000\nbob\nm9")), "alice").status()).isEqualTo(200);
+    assertThat(store.queries.get(1).start()).contains(MessagePosition.endOf(2_000));
+    assertThat(get(messages(DM, "?after=" + c1.apply("2000\nbob\nm9")), "alice").status()).isEqualTo(200);
+    assertThat(store.queries.get(2).start()).contains(MessagePosition.startOf(2_000));
   }
 
   @Test
@@ -163,7 +203,8 @@ class HistoryApiTest {
   @Test
   void shouldRefuseAbsurdLimitsMalformedCursorsAndIds() throws Exception {
     start(HistoryMode.PERMANENT);
-    for (String query : List.of("?limit=0", "?limit=201", "?limit=ten", "?before=yesterday", "?after=c1.!!!",
+    for (String query : List.of("?limit=0", "?limit=201", "?limit=ten", "?before=yesterday", "?after=c1.!!!", "?after=c2.!!!",
+        "?before=c2.MTIzCng", "?before=c2.MTIzCjEKMg",
         "?before=100&after=200", "?from=Not%20A%20User", "?limit=1&limit=2")) {
       Reply reply = get(messages(DM, query), "alice");
       assertThat(reply.status()).as(query).isEqualTo(400);
@@ -251,6 +292,7 @@ class HistoryApiTest {
     assertThat(bob.status()).as(bob.body().toString()).isEqualTo(200);
     assertThat(bob.body().get("online").asBoolean()).isTrue();
     assertThat(bob.body().get("lastSeen").asLong()).isEqualTo(1_234);
+    assertThat(bob.body().get("hidden").asBoolean()).isFalse();
     Reply dave = get("/v1/users/dave/presence", "alice");
     assertThat(dave.status()).as(dave.body().toString()).isEqualTo(200);
     assertThat(dave.body().get("user").asText()).isEqualTo("dave");
@@ -267,6 +309,44 @@ class HistoryApiTest {
     assertThat(nobody.body().get("message").asText()).contains("zed");
     assertThat(get("/v1/users/NOT!/presence", "alice").status()).isEqualTo(400);
     assertThat(get("/v1/users/bob", "alice").status()).isEqualTo(418); // the directory's, not ours
+  }
+
+  @Test
+  void shouldTellPresenceOnlyToThoseWhoShareAConversationUnlessConfiguredOtherwise() throws Exception {
+    start(HistoryMode.PERMANENT);
+    Reply stranger = get("/v1/users/bob/presence", "carol");
+    assertThat(stranger.status()).isEqualTo(200);
+    assertThat(stranger.body().get("hidden").asBoolean()).isTrue();
+    assertThat(stranger.body().get("online").asBoolean()).isFalse();
+    assertThat(stranger.body().get("lastSeen").isNull()).isTrue();
+    assertThat(get("/v1/users/bob/presence", "alice").body().get("lastSeen").asLong()).isEqualTo(1_234);
+    server.stop();
+
+    shared = (a, b) -> Set.of(a, b).equals(Set.of("carol", "bob"));
+    start(HistoryMode.PERMANENT);
+    assertThat(get("/v1/users/bob/presence", "carol").body().get("lastSeen").asLong()).as("a shared group").isEqualTo(1_234);
+    assertThat(get("/v1/users/bob/presence", "dave").body().get("hidden").asBoolean()).isTrue();
+    server.stop();
+
+    shared = (a, b) -> {
+      throw new DirectoryUnavailable("the directory is down", new IllegalStateException("no connection"));
+    };
+    start(HistoryMode.PERMANENT);
+    assertThat(get("/v1/users/bob/presence", "alice").status()).as("a direct conversation needs no directory").isEqualTo(200);
+    assertThat(get("/v1/users/bob/presence", "carol").status()).isEqualTo(503);
+    server.stop();
+
+    shared = SharedGroups.NONE;
+    visibility = PresenceVisibility.EVERYONE;
+    start(HistoryMode.PERMANENT);
+    assertThat(get("/v1/users/bob/presence", "carol").body().get("lastSeen").asLong()).isEqualTo(1_234);
+    server.stop();
+
+    visibility = PresenceVisibility.NOBODY;
+    start(HistoryMode.PERMANENT);
+    assertThat(get("/v1/users/bob/presence", "alice").body().get("hidden").asBoolean()).isTrue();
+    assertThat(get("/v1/users/me/presence", "alice").body().get("hidden").asBoolean()).isFalse();
+    assertThatThrownBy(() -> PresenceVisibility.parse("friends")).hasMessageContaining("presence.visibility");
   }
 
   @Test

@@ -47,6 +47,11 @@ public interface Groups {
   Optional<Member> member(String groupId, String userId);
 
   /** The group's member-set version, if {@code userId} is a member (one read, so both belong to one snapshot). */
+  /** True if the two users are members of one group (both in it now). */
+  @SqlQuery("SELECT EXISTS (SELECT 1 FROM group_members a JOIN group_members b ON b.group_id = a.group_id "
+      + "WHERE a.user_id = ? AND b.user_id = ?)")
+  boolean shareAGroup(String userId, String otherUserId);
+
   @SqlQuery("SELECT g.version FROM chat_groups g JOIN group_members m ON m.group_id = g.id WHERE g.id = ? AND m.user_id = ?")
   Optional<Long> versionWithMember(String groupId, String userId);
 

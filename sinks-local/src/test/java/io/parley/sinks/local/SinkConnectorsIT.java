@@ -66,7 +66,7 @@ class SinkConnectorsIT {
     for (Row day : it.session.execute(SimpleStatement.newInstance(
         "SELECT day FROM parley_it.conversation_days WHERE conversation = ?", conversation))) {
       count += it.session.execute(SimpleStatement.newInstance(
-          "SELECT count(*) FROM parley_it.messages_by_conversation WHERE conversation = ? AND day = ?",
+          "SELECT count(*) FROM parley_it.conversation_messages WHERE conversation = ? AND day = ?",
           conversation, day.getLocalDate(0))).one().getLong(0);
     }
     return count;
@@ -92,20 +92,23 @@ class SinkConnectorsIT {
       }
     }
     it.worker.awaitRunning(ParleyConnectors.MESSAGES, Duration.ofSeconds(60));
-    // and the whole stream once more, as a producer retrying everything would
-    for (int c = 0; c < 2; c++) {
-      for (byte[] value : sent[c]) {
-        it.send(it.topics.messages().name(), conversations[c], value);
-      }
-    }
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(rows(conversations[0])).isEqualTo(perConversation);
       assertThat(rows(conversations[1])).isEqualTo(perConversation);
     });
-    Thread.sleep(3_000); // the duplicates were written by now too; still exactly one row per message
+    Thread.sleep(3_000); // what the restarted task replayed was written by now too: still one row per record
     assertThat(rows(conversations[0])).isEqualTo(perConversation);
     assertThat(rows(conversations[1])).isEqualTo(perConversation);
+
+    // The whole stream once more, as a producer retrying everything would: new records (new log
+    // positions) of the same messages. The rows double; the history lists each message once.
+    for (int c = 0; c < 2; c++) {
+      for (byte[] value : sent[c]) {
+        it.send(it.topics.messages().name(), conversations[c], value);
+      }
+    }
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(conversations[0])).isEqualTo(2L * perConversation));
 
     HistoryPage newest = history.read(new HistoryQuery(conversations[0], true, Optional.empty(), Optional.empty(),
         Optional.empty(), 20));
@@ -115,6 +118,17 @@ class SinkConnectorsIT {
         Optional.empty(), 200));
     assertThat(older.messages()).hasSize(130).extracting(MessageRow::messageId).endsWith("m0");
     assertThat(older.next()).isEmpty();
+
+    assertThat(older.messages()).extracting(MessageRow::messageId).doesNotHaveDuplicates();
+    List<String> everyPageOfOne = new ArrayList<>();
+    Optional<io.parley.sinks.history.MessagePosition> cursor = Optional.empty();
+    do {
+      HistoryPage page = history.read(new HistoryQuery(conversations[0], true, cursor, Optional.empty(), Optional.empty(), 1));
+      page.messages().forEach(m -> everyPageOfOne.add(m.messageId()));
+      cursor = page.next();
+    } while (cursor.isPresent());
+    assertThat(everyPageOfOne).as("pages of one, each ending between the two rows of a message")
+        .hasSize(perConversation).doesNotHaveDuplicates().startsWith("m149").endsWith("m0");
 
     var lines = history.chatList(conversations[0].split(":")[2], Optional.empty(), 10);
     assertThat(lines).filteredOn(l -> l.conversation().equals(conversations[0]))
@@ -218,5 +232,87 @@ class SinkConnectorsIT {
         .untilAsserted(() -> assertThat(rows(conversation)).isEqualTo(400));
     assertThat(it.metrics.total(ParleyConnectors.MESSAGES, SinkMetrics.RETRIES)).isGreaterThan(retriesBefore);
     it.worker.awaitRunning(ParleyConnectors.MESSAGES, Duration.ofSeconds(5));
+  }
+
+  @Test
+  @Order(5)
+  void shouldListABurstSentInOneMillisecondInTheOrderItWasStored() throws Exception {
+    String conversation = "dm:hal" + IDS.incrementAndGet() + ":ivy";
+    String hal = conversation.substring(3, conversation.indexOf(':', 3));
+    long at = System.currentTimeMillis();
+    // ids and senders that sort nothing like the order they were sent in
+    String[][] burst = {{hal, "z0"}, {hal, "a1"}, {"ivy", "m2"}, {hal, "b3"}, {"ivy", "a4"}, {hal, "y5"}};
+    for (String[] m : burst) {
+      it.send(it.topics.messages().name(), conversation, message(conversation, m[0], m[1], at));
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> rows(conversation) == burst.length);
+
+    HistoryPage page = history.read(new HistoryQuery(conversation, true, Optional.empty(), Optional.empty(), Optional.empty(), 50));
+    assertThat(page.messages()).extracting(MessageRow::messageId).containsExactly("y5", "a4", "b3", "m2", "a1", "z0");
+    HistoryPage forwards = history.read(new HistoryQuery(conversation, false, Optional.of(
+        io.parley.sinks.history.MessagePosition.startOf(at)), Optional.empty(), Optional.empty(), 4));
+    assertThat(forwards.messages()).extracting(MessageRow::messageId).containsExactly("z0", "a1", "m2", "b3");
+    HistoryPage rest = history.read(new HistoryQuery(conversation, false, forwards.next(), Optional.empty(), Optional.empty(), 4));
+    assertThat(rest.messages()).extracting(MessageRow::messageId).containsExactly("a4", "y5");
+  }
+
+  @Test
+  @Order(6)
+  void shouldCarryVersionOneHistoryOverInItsOldOrderAndListAReplayedMessageOnce() throws Exception {
+    String keyspace = "parley_upgrade";
+    // a keyspace as version 1 left it: only the version 1 tables, version 1 recorded
+    it.session.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = "
+        + io.parley.sinks.cassandra.CassandraSettings.DEFAULT_REPLICATION);
+    it.session.execute("CREATE TABLE IF NOT EXISTS " + keyspace + ".schema_version (component text, version int, "
+        + "script text, checksum text, applied_at timestamp, PRIMARY KEY (component, version))");
+    for (String statement : io.parley.sinks.cassandra.CqlSchema.statements(
+        io.parley.sinks.cassandra.CqlSchema.scripts().get(0).text().replace("${keyspace}", keyspace))) {
+      it.session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(30)));
+    }
+    it.session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".schema_version "
+        + "(component, version, script, checksum, applied_at) VALUES ('history', 1, 'V1__history.cql', 'x', toTimestamp(now()))"));
+    String conversation = "dm:jo:kim";
+    long at = LocalDate.of(2026, 4, 2).toEpochDay() * DAY + 5_000;
+    String[][] rows = {{"jo", "b"}, {"kim", "a"}, {"jo", "a"}, {"jo", "c"}};
+    for (String[] r : rows) {
+      it.session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".messages_by_conversation "
+          + "(conversation, day, sent_at, sender, message_id, sender_device, body, stored_at) VALUES (?, ?, ?, ?, ?, 'phone', ?, ?)",
+          conversation, LocalDate.of(2026, 4, 2), java.time.Instant.ofEpochMilli(at), r[0], r[1], r[0] + "/" + r[1],
+          java.time.Instant.ofEpochMilli(at)));
+    }
+    it.session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".conversation_days (conversation, day) "
+        + "VALUES (?, ?)", conversation, LocalDate.of(2026, 4, 2)));
+
+    assertThat(io.parley.sinks.cassandra.CqlSchema.migrate(it.session, keyspace,
+        io.parley.sinks.cassandra.CassandraSettings.DEFAULT_REPLICATION)).containsExactly(2);
+    HistoryReader upgraded = new HistoryReader(it.session, keyspace);
+    HistoryPage page = upgraded.read(new HistoryQuery(conversation, true, Optional.empty(), Optional.empty(), Optional.empty(), 10));
+    assertThat(page.messages()).extracting(m -> m.sender() + "/" + m.messageId()).as("version 1's order: sender, then id")
+        .containsExactly("kim/a", "jo/c", "jo/b", "jo/a");
+    assertThat(page.messages()).extracting(MessageRow::body).containsExactly("kim/a", "jo/c", "jo/b", "jo/a");
+
+    // the sink replays its last batch after the upgrade: jo/c again, now with its log position
+    var writer = new io.parley.sinks.history.HistoryWriter(it.session, keyspace, new io.parley.sinks.history.MessageRows(120),
+        io.parley.sinks.cassandra.WriteLimits.DEFAULTS);
+    writer.write(List.of(new io.parley.sinks.history.MessageRows(120).fromRecord(17, conversation,
+        message(conversation, "jo", "c", at))));
+    assertThat(upgraded.read(new HistoryQuery(conversation, true, Optional.empty(), Optional.empty(), Optional.empty(), 10))
+        .messages()).extracting(MessageRow::messageId).containsExactly("c", "a", "b", "a");
+    for (boolean newestFirst : new boolean[] {true, false}) {
+      List<String> listed = new ArrayList<>();
+      Optional<io.parley.sinks.history.MessagePosition> cursor = newestFirst ? Optional.empty()
+          : Optional.of(io.parley.sinks.history.MessagePosition.startOf(at));
+      do {
+        HistoryPage one = upgraded.read(new HistoryQuery(conversation, newestFirst, cursor, Optional.empty(), Optional.empty(), 1));
+        one.messages().forEach(m -> listed.add(m.sender() + "/" + m.messageId()));
+        cursor = one.next();
+      } while (cursor.isPresent());
+      assertThat(listed).as(newestFirst ? "paging back" : "paging forwards").hasSize(4).doesNotHaveDuplicates();
+    }
+    // run again (a second process starting): nothing changes
+    assertThat(io.parley.sinks.cassandra.CqlSchema.migrate(it.session, keyspace,
+        io.parley.sinks.cassandra.CassandraSettings.DEFAULT_REPLICATION)).isEmpty();
+    assertThat(io.parley.sinks.history.ConversationOrderCopy.run(it.session, keyspace)).isEqualTo(4);
+    assertThat(it.session.execute("SELECT count(*) FROM " + keyspace + ".conversation_messages").one().getLong(0)).isEqualTo(5);
   }
 }

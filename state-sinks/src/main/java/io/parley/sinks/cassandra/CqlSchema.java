@@ -3,6 +3,7 @@ package io.parley.sinks.cassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.parley.sinks.history.ConversationOrderCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -30,7 +32,13 @@ public final class CqlSchema {
   private static final Logger log = LoggerFactory.getLogger(CqlSchema.class);
   public static final String COMPONENT = "history";
   /** Every version, oldest first. A new version is a new file appended here; applied files never change. */
-  static final List<String> SCRIPTS = List.of("V1__history.cql");
+  static final List<String> SCRIPTS = List.of("V1__history.cql", "V2__conversation_order.cql");
+  /**
+   * Data steps: run after a version's statements and before the version is recorded, so a run cut
+   * short runs them again. Each must be idempotent.
+   */
+  private static final Map<Integer, BiConsumer<CqlSession, String>> DATA_STEPS =
+      Map.of(2, (session, keyspace) -> ConversationOrderCopy.run(session, keyspace));
   private static final Pattern VERSION = Pattern.compile("V(\\d+)__[a-z0-9_]+\\.cql");
   private static final Duration AGREEMENT_WAIT = Duration.ofSeconds(30);
 
@@ -66,6 +74,7 @@ public final class CqlSchema {
       for (String statement : statements(script.text().replace("${keyspace}", keyspace))) {
         ddl(session, statement);
       }
+      DATA_STEPS.getOrDefault(script.version(), (s, k) -> {}).accept(session, keyspace);
       session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace
           + ".schema_version (component, version, script, checksum, applied_at) VALUES (?, ?, ?, ?, ?)",
           COMPONENT, script.version(), script.name(), checksum, Instant.now()));
@@ -141,7 +150,7 @@ public final class CqlSchema {
   }
 
   /** The statements of a script: comment lines dropped, split at a ';' that ends a line. */
-  static List<String> statements(String script) {
+  public static List<String> statements(String script) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (String line : script.split("\n")) {

@@ -22,7 +22,7 @@ public final class MessagesSinkTask extends CassandraSinkTask<MessageRow> {
 
   @Override
   protected MessageRow map(SinkRecord record) throws InvalidRecordException {
-    return rows.fromRecord(Records.key(record), Records.value(record));
+    return rows.fromRecord(record.originalKafkaOffset(), Records.key(record), Records.value(record));
   }
 
   @Override

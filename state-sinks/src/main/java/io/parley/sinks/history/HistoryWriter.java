@@ -22,7 +22,7 @@ import java.util.Set;
  * again, in any order, leaves exactly the same rows.
  */
 public final class HistoryWriter {
-  private static final int GROUP_ID = 8;
+  private static final int GROUP_ID = 9;
   private final PreparedStatement insertMessage;
   private final PreparedStatement insertDay;
   private final PreparedStatement insertChatLine;
@@ -31,9 +31,7 @@ public final class HistoryWriter {
   private final WriteLimits limits;
 
   public HistoryWriter(CqlSession session, String keyspace, MessageRows mapper, WriteLimits limits) {
-    this.insertMessage = session.prepare("INSERT INTO " + keyspace + ".messages_by_conversation "
-        + "(conversation, day, sent_at, sender, message_id, sender_device, body, attachments, group_id, stored_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+    this.insertMessage = insertMessage(session, keyspace);
     this.insertDay = session.prepare("INSERT INTO " + keyspace + ".conversation_days (conversation, day) VALUES (?, ?)");
     this.insertChatLine = session.prepare("INSERT INTO " + keyspace + ".conversations_by_user "
         + "(user, conversation, last_at, last_message_id, last_sender, last_preview) VALUES (?, ?, ?, ?, ?, ?) "
@@ -69,9 +67,20 @@ public final class HistoryWriter {
     return days;
   }
 
+  static PreparedStatement insertMessage(CqlSession session, String keyspace) {
+    return session.prepare("INSERT INTO " + keyspace + ".conversation_messages "
+        + "(conversation, day, sent_at, position, sender, message_id, sender_device, body, attachments, group_id, stored_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+  }
+
   private BoundStatement bindMessage(MessageRow r) {
-    BoundStatement bound = insertMessage.bind(r.conversation(), r.day(), Instant.ofEpochMilli(r.sentAt()), r.sender(),
-        r.messageId(), r.senderDevice(), r.body(), List.<Map<String, String>>copyOf(r.attachments()),
+    return bindMessage(insertMessage, r);
+  }
+
+  /** The insert of one message row (for the writer and for the version 2 copy of older rows). */
+  static BoundStatement bindMessage(PreparedStatement insertMessage, MessageRow r) {
+    BoundStatement bound = insertMessage.bind(r.conversation(), r.day(), Instant.ofEpochMilli(r.sentAt()), r.position(),
+        r.sender(), r.messageId(), r.senderDevice(), r.body(), List.<Map<String, String>>copyOf(r.attachments()),
         r.group().orElse(null), Instant.ofEpochMilli(r.storedAt()), r.writeTimestampMicros());
     // An absent group is left unset rather than written as null, which would be a tombstone.
     return r.group().isPresent() ? bound : bound.unset(GROUP_ID);

@@ -10,6 +10,8 @@ import java.util.Optional;
  * One message as the history tables hold it.
  *
  * @param day the UTC day of {@code sentAt}: with the conversation, the partition the message lives in
+ * @param position where the message is in its conversation's {@code messages} partition (its offset):
+ *     among messages of the same millisecond, the order they were stored in (see {@link MessagePosition})
  * @param attachments each as a map of {@code asset, mime, size} and the optional {@code key, name}
  * @param recipients for a group message, the members it was delivered to (their chat lists show it);
  *     empty for direct messages and for rows read back from Cassandra, which does not keep them
@@ -18,6 +20,7 @@ public record MessageRow(
     String conversation,
     LocalDate day,
     long sentAt,
+    long position,
     String sender,
     String messageId,
     String senderDevice,
@@ -32,13 +35,19 @@ public record MessageRow(
     recipients = List.copyOf(recipients);
   }
 
-  public MessageRow(String conversation, LocalDate day, long sentAt, String sender, String messageId, String senderDevice,
-      String body, List<Map<String, String>> attachments, Optional<String> group, long storedAt) {
-    this(conversation, day, sentAt, sender, messageId, senderDevice, body, attachments, group, storedAt, List.of());
+  public MessageRow(String conversation, LocalDate day, long sentAt, long position, String sender, String messageId,
+      String senderDevice, String body, List<Map<String, String>> attachments, Optional<String> group, long storedAt) {
+    this(conversation, day, sentAt, position, sender, messageId, senderDevice, body, attachments, group, storedAt, List.of());
   }
 
-  public MessagePosition position() {
-    return new MessagePosition(sentAt, sender, messageId);
+  /** Where the message stands in its conversation: what a page's cursor names. */
+  public MessagePosition place() {
+    return new MessagePosition(sentAt, position);
+  }
+
+  /** Who sent it and the sender's id for it: one message, however many rows a replay left. */
+  public String identity() {
+    return sender + '\u0000' + messageId;
   }
 
   /** Roughly what the row weighs in a batch: enough to keep batches under Cassandra's size limit. */

@@ -29,8 +29,11 @@ public final class MessageRows {
     this.previewChars = previewChars;
   }
 
-  /** Decodes one record (key: conversation id; value: a {@code StoredMessage} in Avro single-object encoding). */
-  public MessageRow fromRecord(String key, byte[] value) throws InvalidRecordException {
+  /**
+   * Decodes one record (key: conversation id; value: a {@code StoredMessage} in Avro single-object
+   * encoding) found at {@code offset} of its partition.
+   */
+  public MessageRow fromRecord(long offset, String key, byte[] value) throws InvalidRecordException {
     if (value == null) {
       throw new InvalidRecordException("a message record needs a value");
     }
@@ -40,10 +43,13 @@ public final class MessageRows {
     } catch (RuntimeException e) {
       throw new InvalidRecordException("not a StoredMessage: " + e.getMessage(), e);
     }
-    return fromMessage(key, stored);
+    return fromMessage(offset, key, stored);
   }
 
-  public MessageRow fromMessage(String key, StoredMessage stored) throws InvalidRecordException {
+  public MessageRow fromMessage(long offset, String key, StoredMessage stored) throws InvalidRecordException {
+    if (offset < 0) {
+      throw new IllegalArgumentException("a log offset is never negative: " + offset);
+    }
     ChatMessage m = stored.getMessage();
     if (m == null) {
       throw new InvalidRecordException("the stored message has no message");
@@ -66,7 +72,7 @@ public final class MessageRows {
     if (m.getSentAt() <= 0 || stored.getStoredAt() < 0) {
       throw new InvalidRecordException("sentAt must be a positive epoch ms, was " + m.getSentAt());
     }
-    return new MessageRow(conversation, Days.of(m.getSentAt()), m.getSentAt(), m.getFrom(), m.getId(),
+    return new MessageRow(conversation, Days.of(m.getSentAt()), m.getSentAt(), offset, m.getFrom(), m.getId(),
         m.getFromDevice(), m.getBody() == null ? "" : m.getBody(), attachments(m.getAttachments()),
         group, stored.getStoredAt(), group.isPresent() ? recipients(stored.getRecipients(), m.getFrom()) : List.of());
   }
