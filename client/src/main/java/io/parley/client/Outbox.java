@@ -83,7 +83,7 @@ public final class Outbox implements AutoCloseable {
   public synchronized List<Pending> pending() throws SQLException {
     List<Pending> out = new ArrayList<>();
     try (Statement s = db.createStatement();
-         ResultSet rs = s.executeQuery("SELECT id, to_kind, to_id, body, created_at, attachments FROM outbox ORDER BY created_at, id")) {
+         ResultSet rs = s.executeQuery("SELECT id, to_kind, to_id, body, created_at, attachments FROM outbox ORDER BY created_at, rowid")) {
       while (rs.next()) {
         out.add(new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
             rs.getString(6)));

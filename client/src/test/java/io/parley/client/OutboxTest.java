@@ -24,6 +24,16 @@ class OutboxTest {
   }
 
   @Test
+  void shouldKeepMessagesWrittenInTheSameMillisecondInTheOrderTheyWereWritten(@TempDir Path dir) throws Exception {
+    try (Outbox outbox = new Outbox(dir.resolve("c.db"))) {
+      for (String id : new String[] {"f", "c", "e", "a", "d", "b"}) { // ids are random UUIDs: in no order
+        outbox.add(new Outbox.Pending(id, "user", "bob", "part " + id, 7));
+      }
+      assertThat(outbox.pending()).extracting(Outbox.Pending::id).containsExactly("f", "c", "e", "a", "d", "b");
+    }
+  }
+
+  @Test
   void shouldOnlyMoveTheCursorForward(@TempDir Path dir) throws Exception {
     try (Outbox outbox = new Outbox(dir.resolve("c.db"))) {
       assertThat(outbox.cursor()).isZero();

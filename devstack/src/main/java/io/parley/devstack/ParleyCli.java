@@ -3,6 +3,7 @@ package io.parley.devstack;
 import io.parley.auth.TokenService;
 import io.parley.client.Accounts;
 import io.parley.client.cli.Chat;
+import io.parley.client.cli.DeviceLock;
 import io.parley.config.ConfigSource;
 import io.parley.model.Ids;
 import io.parley.process.UntilShutdown;
@@ -118,7 +119,7 @@ public final class ParleyCli {
     @Parameters(index = "0", description = "user id")
     String user;
 
-    @Parameters(index = "1", defaultValue = "cli", description = "device id (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "1", arity = "0..1", defaultValue = "cli", description = "device id (default: ${DEFAULT-VALUE})")
     String device;
 
     @Override
@@ -163,7 +164,8 @@ public final class ParleyCli {
     @Mixin
     RunningStack stack;
 
-    @Option(names = "--device", defaultValue = "cli", description = "device id (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", description = "device id; two chats of one user need two devices (default: the first of "
+        + DeviceLock.DEFAULT + ", " + DeviceLock.DEFAULT + "-2 … that no other chat of this user here is using)")
     String device;
 
     @Parameters(index = "0", description = "username")
@@ -172,15 +174,30 @@ public final class ParleyCli {
     @Override
     public Integer call() throws Exception {
       URI target = stack.server();
-      String token;
+      Path clients = stack.dir.resolve("clients");
+      DeviceLock lock;
       try {
-        token = new Accounts(target).signIn(user, password("password for " + user + ": "), device);
-      } catch (Accounts.Refused e) {
-        System.err.println("sign-in refused: " + e.getMessage());
-        return 1;
+        lock = DeviceLock.claim(clients, user, device);
+      } catch (DeviceLock.Taken e) {
+        throw new UserError(e.getMessage());
       }
-      Chat.run(target, token, user, stack.dir.resolve("clients").resolve(user + "-" + device + ".db"));
+      try (lock) {
+        String token;
+        try {
+          token = new Accounts(target).signIn(user, password("password for " + user + ": "), lock.device());
+        } catch (Accounts.Refused e) {
+          System.err.println("sign-in refused: " + e.getMessage());
+          return 1;
+        }
+        Chat.run(target, token, user, lock.device(), clients.resolve(user + "-" + lock.device() + ".db"), userDir());
+      }
       return 0;
+    }
+
+    /** Where the user ran ./parley from: the script runs in the project's folder and passes the caller's on. */
+    static Path userDir() {
+      String fromScript = System.getenv("PARLEY_USER_DIR");
+      return fromScript == null || fromScript.isBlank() ? Path.of("").toAbsolutePath() : Path.of(fromScript);
     }
   }
 
