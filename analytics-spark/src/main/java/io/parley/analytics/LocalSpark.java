@@ -1,0 +1,21 @@
+package io.parley.analytics;
+
+import org.apache.spark.sql.SparkSession;
+
+/** A Spark session on this machine's cores, bound to loopback, without the web UI. */
+public final class LocalSpark {
+  private LocalSpark() {}
+
+  /** {@code local[threads]}, with few shuffle partitions: Parley's analytics data fits one machine locally. */
+  public static SparkSession start(String appName, int threads) {
+    return SparkSession.builder()
+        .appName(appName)
+        .master("local[" + threads + "]")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", String.valueOf(Math.max(2, threads)))
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate();
+  }
+}
