@@ -38,10 +38,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+  /** Bootstrap servers of a Kafka cluster to run on instead of starting a broker. */
+  public static final String EXTERNAL_KAFKA = "devstack.kafka.bootstrap.servers";
 
   private final Path dataDir;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final GatewayMetrics.Families gatewayMetrics = GatewayMetrics.register(registry);
+  /** Null when the stack runs on a Kafka cluster of someone else's ({@value #EXTERNAL_KAFKA}). */
   private final EmbeddedKafka kafka;
   private final String tokenSecret;
   private final List<LocalService> services = new ArrayList<>();
@@ -75,13 +78,17 @@ public final class LocalStack implements AutoCloseable {
     if (secret == null) {
       secret = localSecret(dataDir);
     }
-    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, config.integer("kafka.port", 0));
+    // A cluster started elsewhere (the fault tests' brokers, each its own process); otherwise one
+    // broker in this JVM.
+    String external = config.get(EXTERNAL_KAFKA).orElse(null);
+    EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dataDir, config.integer("kafka.port", 0)) : null;
+    String bootstrap = external == null ? kafka.bootstrapServers() : external;
     // One topology instance restarting with its broker: the group member the broker remembers from
     // the last run holds the partitions until its session times out, so keep that short here.
     ConfigSource local = ConfigSource.of(Map.of("topology.streams.session.timeout.ms", "6000",
         "topology.streams.heartbeat.interval.ms", "1500")).with(config.withPrefix(""));
     LocalStack stack = new LocalStack(dataDir, local.with(Map.of(
-        "kafka.bootstrap.servers", kafka.bootstrapServers(), "auth.token.secret", secret)), kafka, secret);
+        "kafka.bootstrap.servers", bootstrap, "auth.token.secret", secret)), kafka, secret);
     try {
       stack.services.addAll(services); // closed in reverse order, whatever stage a failure stops at
       stack.prepareInParallel(services);
@@ -187,7 +194,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return config.required("kafka.bootstrap.servers");
   }
 
   /** The in-process topology; null when {@code devstack.topology.enabled=false}. */
@@ -240,6 +247,8 @@ public final class LocalStack implements AutoCloseable {
         log.warn("{} did not stop cleanly: {}", services.get(i).name(), e.toString());
       }
     }
-    kafka.close();
+    if (kafka != null) {
+      kafka.close();
+    }
   }
 }

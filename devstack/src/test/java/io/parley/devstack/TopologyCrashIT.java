@@ -9,11 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -62,11 +58,7 @@ class TopologyCrashIT {
   };
 
   private final List<TopologyProcess> forks = new ArrayList<>();
-  private final List<RecordingClient> devices = new ArrayList<>();
-  private SendLoad load;
-  private Random random;
-  private String test;
-  private long started;
+  private FaultRun run;
 
   @BeforeAll
   static void start() throws Exception {
@@ -97,14 +89,12 @@ class TopologyCrashIT {
 
   @BeforeEach
   void name(TestInfo info) {
-    test = info.getTestMethod().orElseThrow().getName();
-    random = new Random(SEED ^ test.hashCode());
-    started = System.nanoTime();
+    run = new FaultRun(it, sockets, topics, dir, info.getTestMethod().orElseThrow().getName(), SEED, this::forkTails);
   }
 
   @AfterEach
   void stopForks() {
-    devices.forEach(RecordingClient::close);
+    run.close();
     // A clean stop leaves the group, so the next test's topology gets every partition at once.
     forks.forEach(TopologyProcess::close);
   }
@@ -116,10 +106,10 @@ class TopologyCrashIT {
     TopologyProcess first = fork("a-1", state, Map.of());
     first.awaitRunning(START);
     CrashLedger ledger = new CrashLedger();
-    List<SendLoad.Route> routes = pairs(ledger, "ca", 5);
+    List<SendLoad.Route> routes = run.pairs(ledger, "ca", 5);
 
-    try (SendLoad traffic = start(ledger, routes, 50)) {
-      awaitFlowing(ledger, 20);
+    try (SendLoad traffic = run.start(ledger, routes, 50)) {
+      run.awaitFlowing(ledger, 20);
       // a-2 takes a-1's folder, so its Streams process id and transactional ids: its producer fences
       // a-1's open transaction at once. a-3 starts from an empty folder: a new process id, every store
       // restored from the changelogs, and a-2's open transaction ends only when it times out.
@@ -127,7 +117,7 @@ class TopologyCrashIT {
       killAndRestart(ledger, second, "a-3", dir.resolve("a-state-fresh"), Map.of());
       Thread.sleep(3_000);
     }
-    verify(ledger);
+    run.verify(ledger);
   }
 
   @Test
@@ -139,17 +129,17 @@ class TopologyCrashIT {
     one.awaitRunning(START);
     two.awaitRunning(START);
     CrashLedger ledger = new CrashLedger();
-    List<SendLoad.Route> routes = pairs(ledger, "cb", 5);
+    List<SendLoad.Route> routes = run.pairs(ledger, "cb", 5);
 
-    try (SendLoad traffic = start(ledger, routes, 50)) {
-      awaitFlowing(ledger, 20);
-      killMidTransaction(ledger, random.nextBoolean() ? one : two);
+    try (SendLoad traffic = run.start(ledger, routes, 50)) {
+      run.awaitFlowing(ledger, 20);
+      killMidTransaction(ledger, run.random.nextBoolean() ? one : two);
       // Messages sent after the kill to the dead instance's users wait for the takeover; the load runs through it.
       Thread.sleep(1_000);
-      awaitCaughtUp(ledger, ledger.sentCount());
+      run.awaitCaughtUp(ledger, ledger.sentCount());
       Thread.sleep(3_000);
     }
-    verify(ledger);
+    run.verify(ledger);
   }
 
   @Test
@@ -172,17 +162,17 @@ class TopologyCrashIT {
     CrashLedger ledger = new CrashLedger();
     List<SendLoad.Route> routes = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
-      RecordingClient c = connect(ledger, members.get(i), i % 2);
+      RecordingClient c = run.connect(ledger, members.get(i), i % 2);
       List<String> others = members.stream().filter(m -> !m.equals(c.user)).toList();
       routes.add(new SendLoad.Route(c, "group", group, others));
     }
 
-    try (SendLoad traffic = start(ledger, routes, 20)) {
-      awaitFlowing(ledger, 40);
+    try (SendLoad traffic = run.start(ledger, routes, 20)) {
+      run.awaitFlowing(ledger, 40);
       killAndRestart(ledger, first, "c-2", state, Map.of());
       Thread.sleep(3_000);
     }
-    verify(ledger);
+    run.verify(ledger);
   }
 
   // --- the steps ---
@@ -201,7 +191,7 @@ class TopologyCrashIT {
     TopologyProcess p = fork(next, state, overrides);
     p.awaitRunning(START);
     log("%s RUNNING", next);
-    awaitCaughtUp(ledger, ledger.sentCount());
+    run.awaitCaughtUp(ledger, ledger.sentCount());
     return p;
   }
 
@@ -211,7 +201,7 @@ class TopologyCrashIT {
    * interval ago, so that the kill aborts deliveries the gateways may already have passed on.
    */
   private void killMidTransaction(CrashLedger ledger, TopologyProcess doomed) throws Exception {
-    pause(1_000, 4_000);
+    run.pause(1_000, 4_000);
     String processId = doomed.processId();
     long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     boolean open;
@@ -221,106 +211,6 @@ class TopologyCrashIT {
     doomed.kill();
     log("killed %s (pid %d) after %d sends, %s", doomed.name, doomed.pid(), ledger.sentCount(),
         open ? "while a transaction of it held deliveries" : "(no open transaction with deliveries seen in 3 s)");
-  }
-
-  /** Waits until the first {@code sends} have arrived, receipts included: the survivor or successor took over. */
-  private void awaitCaughtUp(CrashLedger ledger, int sends) {
-    long t0 = System.nanoTime();
-    awaitUntil("everything of the first " + sends + " sends arrived", () -> ledger.outstanding(sends) == 0,
-        () -> ledger.outstanding(sends) + " deliveries and receipts outstanding", Duration.ofSeconds(60));
-    log("caught up with the first %d sends in %d ms", sends, (System.nanoTime() - t0) / 1_000_000);
-  }
-
-  /** Users in pairs, each pair across the two gateways, each user sending to the other. */
-  private List<SendLoad.Route> pairs(CrashLedger ledger, String prefix, int pairs) throws Exception {
-    List<SendLoad.Route> routes = new ArrayList<>();
-    for (int i = 0; i < pairs; i++) {
-      String a = prefix + "-" + (2 * i);
-      String b = prefix + "-" + (2 * i + 1);
-      it.users(a, b);
-      RecordingClient ca = connect(ledger, a, 0);
-      RecordingClient cb = connect(ledger, b, 1);
-      routes.add(new SendLoad.Route(ca, "user", b, List.of(b)));
-      routes.add(new SendLoad.Route(cb, "user", a, List.of(a)));
-    }
-    return routes;
-  }
-
-  private RecordingClient connect(CrashLedger ledger, String user, int gateway) throws Exception {
-    RecordingClient c = RecordingClient.connect(sockets, it.stack.gateway(gateway).webSocketUri(), user,
-        it.stack.tokens().issue(user, "phone"));
-    devices.add(c);
-    ledger.add(c);
-    return c;
-  }
-
-  private SendLoad start(CrashLedger ledger, List<SendLoad.Route> routes, int perSecond) {
-    load = SendLoad.start(ledger, routes, perSecond);
-    log("sending %d messages a second over %d routes", perSecond, routes.size());
-    return load;
-  }
-
-  private void awaitFlowing(CrashLedger ledger, int deliveries) {
-    awaitUntil(deliveries + " deliveries", () -> ledger.delivered() >= deliveries,
-        () -> ledger.delivered() + " deliveries", Duration.ofSeconds(60));
-  }
-
-  private void awaitUntil(String what, BooleanSupplier done, Supplier<String> state, Duration timeout) {
-    try {
-      Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
-        load.check(); // a load that stopped is the failure, not the wait
-        return done.getAsBoolean();
-      });
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("not within " + timeout + ": " + what + " (" + state.get() + "); forks:\n" + forkTails(), e);
-    }
-  }
-
-  private void pause(int minMillis, int maxMillis) throws InterruptedException {
-    Thread.sleep(minMillis + random.nextInt(maxMillis - minMillis));
-  }
-
-  /**
-   * Waits for every delivery and receipt (first without any help from the client, then after a
-   * sync, to tell "late" from "needed a sync"), then checks every claim and reports the numbers.
-   */
-  private void verify(CrashLedger ledger) throws Exception {
-    long drainStart = System.nanoTime();
-    awaitQuiet(ledger, Duration.ofSeconds(40));
-    int missingWithoutSync = ledger.outstanding();
-    if (missingWithoutSync > 0) {
-      log("%d deliveries/receipts still missing after 40 s; syncing every device", missingWithoutSync);
-      for (RecordingClient c : devices) {
-        c.sync(ledger.contiguous(c.user));
-      }
-      awaitQuiet(ledger, Duration.ofSeconds(20));
-    }
-    Thread.sleep(1_500); // late repeats of a seq belong in the count
-    CrashLedger.Report report = ledger.check();
-    List<TopicEvidence.Routed> routed = topics.deliveries(List.of("gw-1", "gw-2")).stream()
-        .filter(r -> ledger.users().contains(r.user())).toList();
-    long aborted = routed.stream().filter(r -> !r.committed()).count();
-    int handoffsAgain = topics.handoffsWrittenAgain(ledger.users());
-    log("%s%n  drained in %d ms; missing before any sync: %d; deliveries routed %d, of them read by the gateways from"
-            + " transactions that aborted: %d; hand-offs written again by a replay (dropped by Origins): %d; test took %d s",
-        report.numbers(), (System.nanoTime() - drainStart) / 1_000_000, missingWithoutSync, routed.size(), aborted, handoffsAgain,
-        (System.nanoTime() - started) / 1_000_000_000);
-    if (!report.clean()) {
-      Path evidence = dir.resolve(test + "-deliveries.txt");
-      Files.write(evidence, routed.stream().map(TopicEvidence.Routed::toString).toList());
-      log("VIOLATIONS (every routed record in %s):%n%s", evidence, report.violationsText());
-    }
-    assertThat(report.failedWrites).as("frames the test could not write").isZero();
-    assertThat(report.acknowledged).as("messages acknowledged with sent").isGreaterThan(report.attempted * 9 / 10);
-    assertThat(report.violationsText()).as("crash claims (seed %d, logs in %s)", SEED, dir).isEmpty();
-    assertThat(missingWithoutSync).as("deliveries and receipts that needed a sync").isZero();
-  }
-
-  private static void awaitQuiet(CrashLedger ledger, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (ledger.outstanding() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
   }
 
   private String forkTails() {
@@ -334,6 +224,6 @@ class TopologyCrashIT {
   }
 
   private void log(String format, Object... args) {
-    System.out.printf("[%s +%ds] %s%n", test, (System.nanoTime() - started) / 1_000_000_000, String.format(format, args));
+    run.log(format, args);
   }
 }

@@ -1,0 +1,128 @@
+package io.parley.devstack;
+
+import io.parley.kafka.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Broker faults under steady traffic, on a cluster of three KRaft nodes in processes of their own
+ * ({@link KafkaBrokers}: replication 3, min ISR 2), with the topology, two gateways and the
+ * directory on it: the broker leading the most mailbox partitions is SIGKILLed and started again,
+ * or SIGSTOPped for 30 s — a hung machine whose sockets stay open, the half-open case. Afterwards
+ * every message acknowledged {@code sent} must have reached its recipient once after
+ * de-duplication, in order, with its receipts back, without a sync ({@link FaultRun#verify}).
+ */
+class BrokerFaultIT {
+  private static final long SEED = Long.getLong("fault.seed", System.nanoTime());
+  private static Path dir;
+  private static KafkaBrokers brokers;
+  private static StackFixture it;
+  private static TopicEvidence topics;
+  private static WebSocketClient sockets;
+  private static List<String> messagePath;
+  private FaultRun run;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("parley-broker-faults");
+    brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90));
+    it = new StackFixture(2, Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(), "kafka.replication.factor", "3",
+        "gateway.sends.per.second", "1000"));
+    Topics names = Topics.from(it.stack.config());
+    messagePath = List.of(names.mailbox().name(), names.deliveries("gw-1").name(), names.deliveries("gw-2").name());
+    topics = new TopicEvidence(it.stack.bootstrapServers(), names);
+    sockets = new WebSocketClient();
+    sockets.setIdleTimeout(Duration.ofMinutes(5));
+    sockets.start();
+    System.out.printf("BrokerFaultIT: seed %d, brokers' logs in %s%n", SEED, dir);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (sockets != null) {
+      sockets.stop();
+    }
+    if (topics != null) {
+      topics.close();
+    }
+    if (it != null) {
+      it.close();
+    }
+    if (brokers != null) {
+      brokers.close();
+    }
+  }
+
+  @BeforeEach
+  void name(TestInfo info) throws Exception {
+    run = new FaultRun(it, sockets, topics, dir, info.getTestMethod().orElseThrow().getName(), SEED, this::brokerTails);
+    brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(60));
+  }
+
+  @AfterEach
+  void closeDevices() {
+    run.close();
+  }
+
+  @Test
+  @Timeout(180)
+  void shouldDeliverEverythingOnceWhenTheBrokerLeadingTheMailboxIsKilled() throws Exception {
+    CrashLedger ledger = new CrashLedger();
+    List<SendLoad.Route> routes = run.pairs(ledger, "ka", 5);
+    try (SendLoad traffic = run.start(ledger, routes, 40)) {
+      run.awaitFlowing(ledger, 20);
+      run.pause(500, 2_000);
+      int doomed = brokers.busiestLeader(List.of(messagePath.get(0)));
+      brokers.kill(doomed);
+      run.log("killed broker %d, which led the most mailbox partitions, after %d sends", doomed, ledger.sentCount());
+      Thread.sleep(5_000); // the load runs on through the failover
+      brokers.restart(doomed);
+      run.log("started broker %d again", doomed);
+      run.awaitCaughtUp(ledger, ledger.sentCount());
+      brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(60));
+      Thread.sleep(2_000);
+    }
+    run.verify(ledger);
+  }
+
+  @Test
+  @Timeout(180)
+  void shouldDeliverEverythingOnceWhenTheBrokerLeadingTheMailboxHangsFor30Seconds() throws Exception {
+    CrashLedger ledger = new CrashLedger();
+    List<SendLoad.Route> routes = run.pairs(ledger, "kb", 5);
+    try (SendLoad traffic = run.start(ledger, routes, 40)) {
+      run.awaitFlowing(ledger, 20);
+      run.pause(500, 2_000);
+      int hung = brokers.busiestLeader(List.of(messagePath.get(0)));
+      brokers.pause(hung);
+      run.log("paused broker %d (SIGSTOP), which led the most mailbox partitions, after %d sends", hung, ledger.sentCount());
+      Thread.sleep(30_000);
+      brokers.resume(hung);
+      run.log("resumed broker %d after 30 s, %d sends so far", hung, ledger.sentCount());
+      run.awaitCaughtUp(ledger, ledger.sentCount());
+      brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(60));
+      Thread.sleep(2_000);
+    }
+    run.verify(ledger);
+  }
+
+  private String brokerTails() {
+    StringBuilder out = new StringBuilder();
+    for (int node = 1; node <= 3; node++) {
+      String tail = brokers.tail(node);
+      out.append("--- broker ").append(node).append('\n').append(tail, Math.max(0, tail.length() - 1_000), tail.length()).append('\n');
+    }
+    return out.toString();
+  }
+}
