@@ -1,6 +1,7 @@
 package io.parley.gateway;
 
 import io.parley.config.ConfigSource;
+import io.parley.gateway.web.PageCsp;
 import io.parley.kafka.Topics;
 import java.time.Duration;
 
@@ -20,6 +21,7 @@ import java.time.Duration;
  * @param maxQueuedBytesTotal across all sockets; beyond it the gateway pauses its Kafka consumer
  * @param leaseInterval how often this gateway renews its lease on its sessions
  * @param idleTimeout a socket with no frame (data, ping or pong) for this long is closed
+ * @param pageMediaSources where the web page may fetch media from besides this origin ({@link PageCsp#mediaSources})
  */
 public record GatewayConfig(
     String gatewayId,
@@ -41,7 +43,8 @@ public record GatewayConfig(
     long maxQueuedBytesTotal,
     Duration leaseInterval,
     Duration idleTimeout,
-    Duration producerLinger) {
+    Duration producerLinger,
+    String pageMediaSources) {
 
   public GatewayConfig {
     topics.deliveries(gatewayId); // refuses a gateway id that cannot name a topic
@@ -79,6 +82,7 @@ public record GatewayConfig(
         config.longValue("gateway.max.queued.bytes.total", 256L * 1024 * 1024),
         config.duration("gateway.lease.interval", Duration.ofSeconds(10)),
         config.duration("gateway.idle.timeout", Duration.ofMinutes(2)),
-        config.duration("gateway.producer.linger", Duration.ofMillis(1)));
+        config.duration("gateway.producer.linger", Duration.ofMillis(1)),
+        PageCsp.mediaSources(config));
   }
 }

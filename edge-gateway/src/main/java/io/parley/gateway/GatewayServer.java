@@ -10,6 +10,8 @@ import io.parley.gateway.session.ClientSocket;
 import io.parley.gateway.session.Connections;
 import io.parley.gateway.session.SendPolicy;
 import io.parley.gateway.session.SocketServices;
+import io.parley.gateway.web.PageCsp;
+import io.parley.gateway.web.WebPage;
 import io.parley.http.BearerTokens;
 import io.parley.http.HttpError;
 import io.parley.http.HttpJson;
@@ -18,6 +20,7 @@ import io.parley.kafka.TopicProvisioner;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -128,7 +131,9 @@ public final class GatewayServer implements AutoCloseable {
     paths.addMapping(PathSpec.from(WS_PATH), new UpgradeRequired());
     paths.addMapping(PathSpec.from("/metrics"), new MetricsHandler(registry));
     paths.addMapping(PathSpec.from("/healthz"), new Health());
-    paths.addMapping(PathSpec.from("/"), new Routes(routes));
+    Map<String, Handler> withPage = new LinkedHashMap<>(routes); // the API first, then the page's files
+    withPage.put("/*", WebPage.fromClasspath(PageCsp.policy(config.pageMediaSources())));
+    paths.addMapping(PathSpec.from("/"), new Routes(withPage));
     ws.setHandler(paths);
     root.setHandler(ws);
     server.setHandler(root);

@@ -1,0 +1,4 @@
+import "../css/app.css";
+import { boot } from "./app";
+
+boot(document.getElementById("app")!);
