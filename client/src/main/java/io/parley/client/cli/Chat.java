@@ -74,11 +74,11 @@ public final class Chat implements Incoming {
     command("@user [text]", "", "write to a user; they become the current chat", null);
     command("#group [text]", "", "write to a group (its id, from /groups)", null);
     command("text", "", "write to the current chat; //text sends a line that starts with /", null);
-    command("/file", "<path> [caption]", "send a file to the current chat; ~ is your home, a relative path starts"
-        + " where you ran ./parley; quote a path with spaces: /file \"my cat.jpg\" look", this::sendFile);
+    command("/file", "<path> [caption]", "send a file to the current chat (~ works; quote a path with spaces)",
+        this::sendFile);
     command("/files", "", "list the files you received", (args, client) -> listFiles());
-    command("/save", "<n> [folder]", "save received file n into the folder (default: ~/Downloads, else ~);"
-        + " an existing file is never overwritten", (args, client) -> save(args));
+    command("/save", "<n> [folder]", "save received file n (default folder: ~/Downloads, else ~; never overwrites)",
+        (args, client) -> save(args));
     command("/groups", "", "list your groups", (args, client) -> groups());
     command("/group", "new <name> <user>...", "create a group with these members", (args, client) -> group(args));
     command("/read", "", "tell the senders you read what is on screen", (args, client) -> read(client));
@@ -236,7 +236,7 @@ public final class Chat implements Incoming {
     commands.forEach((name, c) -> {
       if (c.help() != null) {
         String usage = c.usage().isEmpty() ? name : name + " " + c.usage();
-        out.append(String.format(Locale.ROOT, "%n  %-26s %s", usage, c.help()));
+        out.append(String.format(Locale.ROOT, "%n  %-27s %s", usage, c.help()));
       }
     });
     screen.show(out.toString());

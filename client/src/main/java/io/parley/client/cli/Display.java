@@ -37,9 +37,12 @@ final class Display {
     return out.toString();
   }
 
-  /** A message body: each of its lines cleaned, the lines after the first marked as continuation. */
+  /**
+   * A message body: each of its lines cleaned, the lines after the first marked as continuation; no
+   * empty last line (a long paste split after a line break ends its part with one).
+   */
   static String body(String text) {
-    String[] lines = (text == null ? "" : text).split("\r?\n", -1);
+    String[] lines = (text == null ? "" : text).split("\r?\n"); // split drops trailing empty lines
     StringBuilder out = new StringBuilder(clean(lines[0]));
     for (int i = 1; i < lines.length; i++) {
       out.append('\n').append(CONTINUATION).append(clean(lines[i]));

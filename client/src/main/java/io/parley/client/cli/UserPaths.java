@@ -20,10 +20,15 @@ record UserPaths(Path cwd, Path home) {
     home = home.toAbsolutePath().normalize();
   }
 
-  /** From the environment the {@code parley} script sets ({@code PARLEY_USER_DIR}), else this process's folder. */
+  /**
+   * The folder the user ran the chat from ({@code PARLEY_USER_DIR}, which the {@code parley} script
+   * sets; else this process's folder), and {@code ~} as their shell has it ({@code HOME}, else Java's
+   * {@code user.home}).
+   */
   static UserPaths ofThisUser(String userDir) {
     Path cwd = userDir == null || userDir.isBlank() ? Path.of("") : Path.of(userDir);
-    return new UserPaths(cwd, Path.of(System.getProperty("user.home")));
+    String home = System.getenv("HOME");
+    return new UserPaths(cwd, Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home));
   }
 
   Path resolve(String typed) {

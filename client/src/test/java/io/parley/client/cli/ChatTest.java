@@ -136,6 +136,7 @@ class ChatTest {
     // a line break in a body cannot start a line that looks like the chat's own
     assertThat(screen.get(1).lines().skip(1)).allMatch(l -> l.startsWith(Display.CONTINUATION));
     assertThat(screen.get(1)).contains("#g1^G mallory^[[31m: hi", "carol: and this<U+202E>");
+    assertThat(Display.body("a part of a paste\nthat ends in a line break\n")).hasLineCount(2).doesNotEndWith("| ");
 
     ObjectNode withFile = JSON.createObjectNode();
     withFile.putArray("attachments").add(new Attachment(ASSET, "text/plain\u001b]0;pwned\u0007", 148, "v1.k", "a\u001b[2Jb.txt").toJson());
