@@ -286,6 +286,43 @@ const tests = [
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "friends (group)" }).waitFor();
   }],
+
+  ["a conversation pages back through its history", async () => {
+    await openChat(alice, carol.name);
+    for (let i = 1; i <= 35; i++) await send(alice, `page ${i}.`);
+    await message(alice.page, "page 35.").locator(".status").getByText(/^(delivered|read)$/).waitFor({ timeout: WAIT });
+    // A fresh view of the chat reads only the newest page; the rest is one click away.
+    let found = false;
+    for (let attempt = 0; attempt < 10 && !found; attempt++) {
+      await carol.page.reload();
+      await online(carol.page);
+      await openChat(carol, alice.name);
+      found = await message(carol.page, "page 35.").first().waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    }
+    if (!found) throw new Error("the history never showed the newest message");
+    if (await message(carol.page, "page 1.").count() !== 0) throw new Error("the first page already holds the oldest message");
+    await carol.page.getByRole("button", { name: "Load older messages" }).click();
+    await seen(carol.page, "page 1.");
+    await seen(carol.page, "typed, never clicked");
+    const order = await carol.page.getByRole("log").locator(".body").allTextContents();
+    if (order.indexOf("page 1.") > order.indexOf("page 35.")) throw new Error(`the history is out of order: ${order}`);
+  }],
+
+  ["signing out forgets the device; signing in again brings the history back", async () => {
+    await carol.page.getByRole("button", { name: "Sign out" }).click();
+    await carol.page.getByRole("button", { name: "Sign in" }).waitFor();
+    const stored = await carol.page.evaluate(() => localStorage.getItem("parley.session"));
+    if (stored !== null) throw new Error("the token is still stored after signing out");
+    await carol.page.reload();
+    await carol.page.getByLabel("Username", { exact: true }).fill(carol.name);
+    await carol.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await carol.page.getByLabel("Device", { exact: true }).fill("laptop");
+    await shot(carol.page, "signin");
+    await carol.page.getByRole("button", { name: "Sign in" }).click();
+    await online(carol.page);
+    await openChat(carol, alice.name);
+    await seen(carol.page, "page 35.");
+  }],
 ];
 
 let failed = 0;

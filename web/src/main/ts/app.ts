@@ -1,6 +1,6 @@
 // The chat page: sign-in, the chat list, one conversation, groups, attachments.
 import { api, ApiError, downloadAsset, uploadAsset, type Group, type HistoryMessage, type Session } from "./api";
-import { field, h, replace } from "./dom";
+import { append, field, h, replace } from "./dom";
 import { Link, type LinkState, type ServerFrame } from "./link";
 import { decryptMedia, encryptMedia, sha256Hex } from "./media";
 import {
@@ -107,6 +107,7 @@ class Chat {
   private readonly groups = new Map<string, Group>();
   private readonly views = new Map<string, ConversationView>();
   private readonly media = new Map<string, Promise<string>>();
+  private readonly nodes = new Map<string, { key: string; li: HTMLLIElement }>();
   private current: string | null = null;
   private presenceTimer: number | undefined;
   private pendingFile: File | null = null;
@@ -433,9 +434,26 @@ class Chat {
     const view = this.current ? this.views.get(this.current) : undefined;
     const atEnd = this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 8;
     const messages = view ? [...view.messages.values()].sort((a, b) => Number(a.pending) - Number(b.pending) || a.at - b.at) : [];
-    replace(this.log, ...messages.map((m) => this.renderMessage(m)));
+    // Unchanged messages keep their nodes (a screen reader hears only what is new, a picture does
+    // not flicker); a changed one is rebuilt in place; new ones are appended.
+    const nodes = messages.map((m) => this.nodeOf(m));
+    const current = Array.from(this.log.children);
+    const prefix = current.every((node, i) => nodes[i] === node);
+    if (prefix) append(this.log, ...nodes.slice(current.length));
+    else this.log.replaceChildren(...nodes);
     this.older.hidden = !view || view.next === null;
     if (scrollToEnd || atEnd) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private nodeOf(m: Msg): HTMLLIElement {
+    const status = m.from === this.session.user ? this.statusOf(m) : null;
+    const key = `${m.at}|${status?.status}|${status?.detail}`;
+    const cached = this.nodes.get(m.id);
+    if (cached && cached.key === key) return cached.li;
+    const li = this.renderMessage(m);
+    this.nodes.set(m.id, { key, li });
+    cached?.li.replaceWith(li);
+    return li;
   }
 
   private renderMessage(m: Msg): HTMLLIElement {
