@@ -109,17 +109,32 @@ final class Devices {
   /**
    * A cumulative ack: the device has every seq up to {@code upTo}.
    *
-   * @return the seqs it had not acknowledged before, in order
+   * @return the seqs it had not acknowledged before, in order, at most the {@code newest} of them
+   *     (each makes a receipt; {@link #unacked} counts them all)
    */
-  static List<Long> ackUpTo(DeviceState d, long upTo) {
+  static List<Long> ackUpTo(DeviceState d, long upTo, int newest) {
     List<Long> newly = new ArrayList<>();
-    for (long seq = d.getCursor() + 1; seq <= upTo; seq++) {
+    for (long seq = Math.max(d.getCursor() + 1, upTo - newest + 1); seq <= upTo; seq++) {
       if (!d.getAckedAbove().contains(seq)) {
         newly.add(seq);
       }
     }
     advanceCursor(d, upTo);
     return newly;
+  }
+
+  /**
+   * How many seqs in {@code from..to} the device has not acked yet: what a cumulative ack over them
+   * newly covers, counted without walking the range (a fresh device may ack millions at once).
+   */
+  static long unacked(DeviceState d, long from, long to) {
+    from = Math.max(from, d.getCursor() + 1);
+    if (to < from) {
+      return 0;
+    }
+    long lo = from;
+    long acked = d.getAckedAbove().stream().filter(s -> s >= lo && s <= to).count();
+    return to - from + 1 - acked;
   }
 
   /** The device says it already holds everything up to {@code cursor}. */

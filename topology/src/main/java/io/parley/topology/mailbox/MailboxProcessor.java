@@ -203,8 +203,12 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
    * a cumulative read also covers messages this device had acked as delivered before.
    */
   private void ackUpTo(String user, DeviceTable table, DeviceState device, Ack ack) {
-    List<Long> newlyAcked = Devices.ackUpTo(device, ack.getSeq());
-    newlyAcked.forEach(seq -> freeWindowSlot(device, seq));
+    if (device.getOnline()) {
+      // every newly covered seq that was routed to this session frees a window slot
+      long freed = Devices.unacked(device, 1, Math.min(ack.getSeq(), device.getRoutedUpTo()));
+      device.setInFlight((int) Math.max(0, device.getInFlight() - freed));
+    }
+    List<Long> newlyAcked = Devices.ackUpTo(device, ack.getSeq(), MAX_RECEIPTS_PER_ACK);
     if (ack.getStatus() == ReceiptStatus.READ) {
       long from = Math.max(table.getReadUpTo() + 1, ack.getSeq() - MAX_RECEIPTS_PER_ACK + 1);
       for (long seq = from; seq <= ack.getSeq(); seq++) {
@@ -212,8 +216,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       }
       table.setReadUpTo(Math.max(table.getReadUpTo(), ack.getSeq()));
     } else {
-      int first = Math.max(0, newlyAcked.size() - MAX_RECEIPTS_PER_ACK);
-      for (long seq : newlyAcked.subList(first, newlyAcked.size())) {
+      for (long seq : newlyAcked) {
         receipt(user, seq, ReceiptStatus.DELIVERED, ack.getAt());
       }
     }
