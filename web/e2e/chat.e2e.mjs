@@ -180,7 +180,7 @@ const tests = [
     if (await alice.page.getByLabel("Password", { exact: true }).count()) throw new Error("the reload asked to sign in again");
   }],
 
-  ["several tabs of one device share its socket", async () => {
+  ["several tabs of one device share its socket, and hand it on", async () => {
     const second = await bob.ctx.newPage();
     watch(second);
     await second.goto(BASE);
@@ -194,7 +194,12 @@ const tests = [
     await seen(alice.page, "from the second tab");
     await status(second, "from the second tab", "read");
     await status(bob.page, "from the second tab", "read");
-    await second.close();
+    // The tab holding the socket closes: the other takes it over and goes on receiving.
+    await bob.page.close();
+    bob.page = second;
+    await send(alice, "after the first tab closed");
+    await seen(second, "after the first tab closed");
+    await status(alice.page, "after the first tab closed", "read");
   }],
 
   ["an image goes through encrypted and comes back as a picture", async () => {
@@ -308,11 +313,14 @@ const tests = [
     if (order.indexOf("page 1.") > order.indexOf("page 35.")) throw new Error(`the history is out of order: ${order}`);
   }],
 
-  ["signing out forgets the device; signing in again brings the history back", async () => {
+  ["signing out forgets the device, shows last seen; signing in again brings the history back", async () => {
     await carol.page.getByRole("button", { name: "Sign out" }).click();
     await carol.page.getByRole("button", { name: "Sign in" }).waitFor();
     const stored = await carol.page.evaluate(() => localStorage.getItem("parley.session"));
     if (stored !== null) throw new Error("the token is still stored after signing out");
+    // Her only device is gone: alice sees when carol was last seen.
+    await alice.page.getByRole("heading", { name: carol.name, exact: true }).waitFor();
+    await alice.page.getByLabel("Presence").getByText(/^last seen (today|[0-9])/).waitFor({ timeout: WAIT });
     await carol.page.reload();
     await carol.page.getByLabel("Username", { exact: true }).fill(carol.name);
     await carol.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
