@@ -237,6 +237,18 @@ const tests = [
     }
   }],
 
+  ["a taken username and a wrong password are refused with a reason", async () => {
+    const page = carol.page;
+    await page.goto(BASE);
+    await page.getByLabel("Username", { exact: true }).fill(alice.name);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.getByRole("alert").getByText("username_taken").waitFor({ timeout: WAIT });
+    await page.getByLabel("Password", { exact: true }).fill("not the password at all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByText("Wrong username or password.").waitFor({ timeout: WAIT });
+  }],
+
   ["a group of three: create, talk, read, remove, add, leave", async () => {
     await signUp(carol);
     await alice.page.getByLabel("Group name").fill("friends");
@@ -330,6 +342,21 @@ const tests = [
     await online(carol.page);
     await openChat(carol, alice.name);
     await seen(carol.page, "page 35.");
+  }],
+
+  ["a device signed in again elsewhere gives up its socket and says so", async () => {
+    const other = await person("carol-again");
+    await other.page.goto(BASE);
+    await other.page.getByLabel("Username", { exact: true }).fill(carol.name);
+    await other.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await other.page.getByLabel("Device", { exact: true }).fill("laptop"); // the device carol's page is on
+    await other.page.getByRole("button", { name: "Sign in" }).click();
+    await online(other.page);
+    await carol.page.getByRole("status", { name: "Connection" }).getByText(/signed in in another window/).waitFor({ timeout: WAIT });
+    await openChat(other, alice.name);
+    await send(alice, "to the new window");
+    await seen(other.page, "to the new window");
+    await other.ctx.close();
   }],
 ];
 
