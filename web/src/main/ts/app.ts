@@ -414,8 +414,10 @@ class Chat {
     const conversation = this.current;
     const view = conversation ? this.views.get(conversation) : undefined;
     if (!conversation || !view || view.next === null) return;
+    const fromBottom = this.log.scrollHeight - this.log.scrollTop;
     await this.loadPage(conversation, view, view.next);
     this.renderLog(false);
+    this.log.scrollTop = this.log.scrollHeight - fromBottom; // the message read last stays in view
   }
 
   private statusOf(m: Msg): { status: Status; detail: string } {
