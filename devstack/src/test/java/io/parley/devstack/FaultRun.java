@@ -31,6 +31,7 @@ final class FaultRun implements AutoCloseable {
   private final long started = System.nanoTime();
   final Random random;
   private final List<RecordingClient> devices = new ArrayList<>();
+  private List<String> gatewayIds = List.of("gw-1", "gw-2");
   private SendLoad load;
 
   /**
@@ -64,11 +65,19 @@ final class FaultRun implements AutoCloseable {
   }
 
   RecordingClient connect(CrashLedger ledger, String user, int gateway) throws Exception {
-    RecordingClient c = RecordingClient.connect(sockets, it.stack.gateway(gateway).webSocketUri(), user,
-        it.stack.tokens().issue(user, "phone"));
+    return connect(ledger, user, it.stack.gateway(gateway).webSocketUri());
+  }
+
+  RecordingClient connect(CrashLedger ledger, String user, java.net.URI webSocket) throws Exception {
+    RecordingClient c = RecordingClient.connect(sockets, webSocket, user, it.stack.tokens().issue(user, "phone"));
     devices.add(c);
     ledger.add(c);
     return c;
+  }
+
+  /** The gateways whose delivery topics the report reads (gw-1 and gw-2 unless told). */
+  void gateways(List<String> ids) {
+    gatewayIds = List.copyOf(ids);
   }
 
   SendLoad start(CrashLedger ledger, List<SendLoad.Route> routes, int perSecond) {
@@ -123,7 +132,7 @@ final class FaultRun implements AutoCloseable {
     }
     Thread.sleep(1_500); // late repeats of a seq belong in the count
     CrashLedger.Report report = ledger.check();
-    List<TopicEvidence.Routed> routed = topics.deliveries(List.of("gw-1", "gw-2")).stream()
+    List<TopicEvidence.Routed> routed = topics.deliveries(gatewayIds).stream()
         .filter(r -> ledger.users().contains(r.user())).toList();
     long aborted = routed.stream().filter(r -> !r.committed()).count();
     int handoffsAgain = topics.handoffsWrittenAgain(ledger.users());

@@ -32,10 +32,26 @@ public final class RecordingClient implements Session.Listener.AutoDemanding {
 
   static RecordingClient connect(WebSocketClient client, URI uri, String user, String token) throws Exception {
     RecordingClient c = new RecordingClient(user);
+    c.open(client, uri, token);
+    return c;
+  }
+
+  private void open(WebSocketClient client, URI uri, String token) throws Exception {
     ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
     request.setHeader("Authorization", "Bearer " + token);
-    client.connect(c, request).get(10, TimeUnit.SECONDS);
-    return c;
+    client.connect(this, request).get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The same device on a new socket (at {@code uri}), as a client does whose socket went silent; the
+   * old socket is dropped without a goodbye. What was written to the old one is lost with it.
+   */
+  void reconnect(WebSocketClient client, URI uri, String token) throws Exception {
+    Session old = session;
+    open(client, uri, token);
+    if (old != null) {
+      old.disconnect();
+    }
   }
 
   @Override
@@ -81,7 +97,12 @@ public final class RecordingClient implements Session.Listener.AutoDemanding {
     if (s == null || !s.isOpen()) {
       throw new IllegalStateException(user + "'s socket is closed (code " + closeCode + ")");
     }
-    s.sendText(frame.toString(), Callback.from(() -> { }, failure -> failedWrites.incrementAndGet()));
+    // a write to a socket this device has since given up on is not the test's failure
+    s.sendText(frame.toString(), Callback.from(() -> { }, failure -> {
+      if (s == session) {
+        failedWrites.incrementAndGet();
+      }
+    }));
   }
 
   /** Every frame received so far, in arrival order. */

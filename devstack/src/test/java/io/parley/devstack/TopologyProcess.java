@@ -86,7 +86,7 @@ final class TopologyProcess implements AutoCloseable {
   }
 
   /** Parley at info, Kafka Streams' own account of tasks, restores and rebalances, the rest of Kafka at warn. */
-  private static Path writeLogConfig(Path dir) throws IOException {
+  static Path writeLogConfig(Path dir) throws IOException {
     Path file = dir.resolve("topology-log4j2.xml");
     if (!Files.exists(file)) {
       Files.writeString(file, """
