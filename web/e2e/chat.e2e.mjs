@@ -16,7 +16,7 @@ if (!BASE) {
 }
 const SHOTS = resolve(process.env.PARLEY_SCREENSHOTS ?? new URL("../../docs/web", import.meta.url).pathname);
 const ONLY = process.env.PARLEY_E2E_ONLY ?? "";
-const WAIT = 30_000; // the longest any one step may wait for the stack (history goes through Kafka Connect)
+const WAIT = 60_000; // the longest one step may wait for the stack (history and presence go through Kafka Connect); a bound, not a measure
 const PASSWORD = "correct horse battery";
 const RUN = Date.now().toString(36).slice(-5);
 
