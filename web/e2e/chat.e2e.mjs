@@ -258,6 +258,7 @@ const tests = [
     await alice.page.getByRole("heading", { name: "Members (3)" }).waitFor();
     await send(alice, "hello friends");
     await status(alice.page, "hello friends", "delivered"); // every other member's device has it
+    await bob.page.getByRole("navigation", { name: "Chats" }).getByText("1 unread").waitFor({ timeout: WAIT });
     await openChat(bob, "friends (group)");
     await seen(bob.page, "hello friends");
     await message(alice.page, "hello friends").getByText("read by 1 of 2").waitFor({ timeout: WAIT });

@@ -27,6 +27,8 @@ interface ChatItem {
   conversation: string;
   preview: string;
   at: number;
+  /** Messages that arrived while the chat was not in front of the user. */
+  unread: number;
 }
 
 interface ConversationView {
@@ -209,7 +211,9 @@ class Chat {
 
   private touch(conversation: string, preview: string, at: number): void {
     const known = this.chats.get(conversation);
-    if (!known || at >= known.at) this.chats.set(conversation, { conversation, preview: preview || known?.preview || "", at });
+    if (!known || at >= known.at) {
+      this.chats.set(conversation, { conversation, preview: preview || known?.preview || "", at, unread: known?.unread ?? 0 });
+    }
   }
 
   private titleOf(conversation: string): string {
@@ -228,7 +232,8 @@ class Chat {
         "aria-label": this.titleOf(c.conversation), "aria-describedby": `chat-preview-${i}`,
         onclick: () => void this.open(c.conversation),
       }, h("span", { className: "chat-title" }, this.titleOf(c.conversation)),
-      h("span", { className: "preview", id: `chat-preview-${i}` }, c.preview)))));
+      h("span", { className: "preview", id: `chat-preview-${i}` },
+        c.unread > 0 ? h("span", { className: "unread" }, `${c.unread} unread · `) : null, c.preview)))));
   }
 
   private async startChat(peer: string, input: HTMLInputElement): Promise<void> {
@@ -334,6 +339,8 @@ class Chat {
 
   private async open(conversation: string): Promise<void> {
     this.current = conversation;
+    const item = this.chats.get(conversation);
+    if (item) item.unread = 0;
     this.notice.textContent = "";
     this.title.textContent = this.titleOf(conversation);
     this.messageInput.disabled = false;
@@ -515,6 +522,11 @@ class Chat {
   /** Tells the server the user saw the messages of the open conversation (only while the page is visible). */
   private async markRead(): Promise<void> {
     if (!this.current || document.visibilityState !== "visible") return;
+    const item = this.chats.get(this.current);
+    if (item && item.unread > 0) {
+      item.unread = 0;
+      this.renderChatList();
+    }
     for (const k of await this.store.knownIn(this.current)) {
       if (k.seq !== undefined && !k.readAcked) {
         this.link.send({ type: "ack", seq: k.seq, status: "read" });
@@ -614,8 +626,15 @@ class Chat {
         if (conversation.startsWith("group:") && !this.groups.has(conversation.slice(6))) {
           await this.refreshGroup(conversation.slice(6));
         }
+        const fresh = !this.views.get(conversation)?.messages.has(msg.id); // a repeat is not new
         this.addLocal(conversation, msg);
-        if (conversation === this.current) await this.markRead();
+        if (conversation === this.current && document.visibilityState === "visible") {
+          await this.markRead();
+        } else if (fresh && msg.from !== this.session.user) {
+          const item = this.chats.get(conversation);
+          if (item) item.unread++;
+          this.renderChatList();
+        }
         break;
       }
       case "receipt": {
