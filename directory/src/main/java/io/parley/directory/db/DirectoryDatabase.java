@@ -23,6 +23,9 @@ public final class DirectoryDatabase implements AutoCloseable {
   }
 
   /** @param migrate false for readers of a replica (e.g. gateways), which must not change the schema */
+  /** How long a reader's query may wait for the database to answer. */
+  static final int READER_SOCKET_TIMEOUT_MS = 5_000;
+
   public static DirectoryDatabase open(DirectoryConfig config, boolean migrate) {
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(config.jdbcUrl());
@@ -35,6 +38,10 @@ public final class DirectoryDatabase implements AutoCloseable {
       // A reader starts without its database and answers "unavailable" until it can connect,
       // rather than not starting at all (and taking down what it serves without the directory).
       hikari.setInitializationFailTimeout(-1);
+      // A database that hangs keeps its sockets open: without a read timeout a check would wait for
+      // TCP to give up (minutes). Readers (gateways, the history API) answer without it instead.
+      hikari.addDataSourceProperty("socketTimeout", String.valueOf(READER_SOCKET_TIMEOUT_MS));
+      hikari.addDataSourceProperty("connectTimeout", String.valueOf(READER_SOCKET_TIMEOUT_MS));
     }
     HikariDataSource pool = new HikariDataSource(hikari);
     try {
