@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.client.media.Attachment;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * message is kept until the server says {@code sent}, and resent until then), acknowledgement of
  * everything received, de-duplication by seq, and the heartbeats and periodic syncs the protocol
  * asks for.
+ *
+ * <p>A server that hangs leaves its sockets open, so a socket going quiet is not noticed by TCP for
+ * minutes. With every heartbeat the client also sends a WebSocket ping, which the gateway answers
+ * with a pong however idle the conversation; a socket from which nothing (frame or pong) has come
+ * for {@link #DEFAULT_SILENCE} is given up and a new one opened, to whichever gateway the address
+ * now leads to. Messages routed to the silent socket are not lost: nothing counts as delivered until
+ * this device acks it, and the new socket resumes from the cursor.
  */
 public final class ParleyClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ParleyClient.class);
@@ -41,6 +50,9 @@ public final class ParleyClient implements AutoCloseable {
   public static final int MAX_BODY_CHARS = 16_384;
   /** Close code: this device connected again elsewhere, or signed out. The socket is stale: do not reconnect. */
   public static final int CLOSE_REPLACED = 4001;
+  /** Given up on a socket with no frame and no pong for this long (three heartbeats). */
+  public static final Duration DEFAULT_SILENCE = Duration.ofSeconds(15);
+  private static final ByteBuffer PING = ByteBuffer.allocate(0);
 
   private final URI webSocket;
   private final String token;
@@ -58,6 +70,11 @@ public final class ParleyClient implements AutoCloseable {
   private volatile boolean replaced;
   private long cursor;
   private long backoffMillis = 250;
+  private volatile long heartbeatMillis = 5_000;
+  private volatile long silenceMillis = DEFAULT_SILENCE.toMillis();
+  /** The socket of the current connection; events of an abandoned one are ignored. */
+  private volatile Socket current;
+  private volatile long lastHeardNanos = System.nanoTime();
   /** How long a receipt's ack may wait to be folded into the next one. */
   static final long RECEIPT_ACK_DELAY_MS = 100;
   private boolean receiptAckScheduled;
@@ -73,9 +90,22 @@ public final class ParleyClient implements AutoCloseable {
     this.cursor = outbox.cursor();
   }
 
+  /**
+   * How often to send a heartbeat and a ping, and how long a socket may stay silent before it is
+   * given up (defaults 5 s and {@link #DEFAULT_SILENCE}); call before {@link #start}.
+   */
+  public ParleyClient liveness(Duration heartbeat, Duration silence) {
+    if (heartbeat.isZero() || heartbeat.isNegative() || silence.compareTo(heartbeat) <= 0) {
+      throw new IllegalArgumentException("the silence allowed must be longer than the heartbeat");
+    }
+    this.heartbeatMillis = heartbeat.toMillis();
+    this.silenceMillis = silence.toMillis();
+    return this;
+  }
+
   public void start() throws Exception {
     ws.start();
-    timer.scheduleAtFixedRate(this::heartbeat, 5, 5, TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
     timer.scheduleAtFixedRate(this::resendPending, 10, 10, TimeUnit.SECONDS);
     timer.scheduleAtFixedRate(this::periodicSync, 60, 60, TimeUnit.SECONDS);
     timer.execute(this::connect);
@@ -170,7 +200,9 @@ public final class ParleyClient implements AutoCloseable {
     try {
       ClientUpgradeRequest request = new ClientUpgradeRequest(URI.create(webSocket + "?cursor=" + cursor()));
       request.setHeader("Authorization", "Bearer " + token);
-      ws.connect(new Socket(), request).whenComplete((s, error) -> {
+      Socket socket = new Socket();
+      current = socket;
+      ws.connect(socket, request).whenComplete((s, error) -> {
         if (error != null) {
           log.debug("cannot connect to {}: {}", webSocket, error.toString());
           reconnectLater();
@@ -194,6 +226,11 @@ public final class ParleyClient implements AutoCloseable {
   public final class Socket implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketOpen(Session s) {
+      if (this != current) {
+        s.disconnect();
+        return;
+      }
+      lastHeardNanos = System.nanoTime();
       session = s;
       backoffMillis = 250;
       listener.connected();
@@ -202,6 +239,10 @@ public final class ParleyClient implements AutoCloseable {
 
     @Override
     public void onWebSocketText(String text) {
+      if (this != current) {
+        return;
+      }
+      lastHeardNanos = System.nanoTime();
       try {
         handle(JSON.readTree(text));
       } catch (Exception e) {
@@ -210,7 +251,17 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+      if (this == current) {
+        lastHeardNanos = System.nanoTime();
+      }
+    }
+
+    @Override
     public void onWebSocketClose(int code, String reason) {
+      if (this != current) {
+        return; // a socket this client gave up on
+      }
       session = null;
       if (code == CLOSE_REPLACED) {
         // Reconnecting would close the other connection of this device, which would reconnect in turn.
@@ -318,7 +369,26 @@ public final class ParleyClient implements AutoCloseable {
   }
 
   private void heartbeat() {
+    Session s = session;
+    if (s == null || !s.isOpen()) {
+      return;
+    }
+    if (System.nanoTime() - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(silenceMillis)) {
+      giveUp(s);
+      return;
+    }
     write("{\"type\":\"heartbeat\"}");
+    s.sendPing(PING.duplicate(), Callback.NOOP);
+  }
+
+  /** The server has been silent too long: drop the socket without a goodbye and open another. */
+  private void giveUp(Session s) {
+    log.info("no answer from {} for {} ms: connecting again", webSocket, silenceMillis);
+    current = null;
+    session = null;
+    s.disconnect();
+    listener.disconnected(1006, "no answer from the server for " + silenceMillis / 1000 + " s");
+    reconnectLater();
   }
 
   private void periodicSync() {

@@ -65,6 +65,26 @@ class ParleyClientTest {
   }
 
   @Test
+  void shouldGiveUpOnASilentSocketAndConnectAgain() throws Exception {
+    try (FreezingProxy proxy = new FreezingProxy(gateway.webSocket());
+         Outbox outbox = new Outbox(dir.resolve("c.db"));
+         ParleyClient client = new ParleyClient(proxy.webSocket(gateway.webSocket()), "token", outbox, heard)
+             .liveness(Duration.ofMillis(300), Duration.ofSeconds(1))) {
+      client.start();
+      await().atMost(WAIT).until(client::connected);
+      Thread.sleep(1_500); // pongs keep an idle socket alive past its silence limit
+      assertThat(heard.closes).isEmpty();
+      assertThat(proxy.connections()).isEqualTo(1);
+
+      proxy.freeze(); // the server hangs: the socket stays open and nothing answers
+      await().atMost(WAIT).until(() -> heard.closes.contains(1006));
+      await().atMost(WAIT).until(() -> proxy.connections() == 2 && client.connected());
+      String id = client.send("bob", "after the hang");
+      await().atMost(WAIT).until(() -> gateway.frames("send").stream().anyMatch(f -> f.get("id").asText().equals(id)));
+    }
+  }
+
+  @Test
   void shouldRefuseAMessageOverTheLimitsBeforeItEntersTheOutbox() throws Exception {
     try (Outbox outbox = new Outbox(dir.resolve("c.db"));
          ParleyClient client = new ParleyClient(gateway.webSocket(), "token", outbox, heard)) {
