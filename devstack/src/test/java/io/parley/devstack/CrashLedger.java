@@ -56,6 +56,12 @@ final class CrashLedger {
     return ids;
   }
 
+  /** The sends the server acknowledged with {@code sent}, in the order they were sent. */
+  List<Sent> acknowledgedSends() {
+    Set<String> acknowledged = acknowledged();
+    return sends().stream().filter(s -> acknowledged.contains(s.id())).toList();
+  }
+
   private List<Sent> sends() {
     synchronized (sends) {
       return List.copyOf(sends);

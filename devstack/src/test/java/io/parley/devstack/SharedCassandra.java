@@ -17,6 +17,14 @@ final class SharedCassandra {
 
   private SharedCassandra() {}
 
+  /** The node's process id, for the fault tests. */
+  static synchronized long pid() {
+    if (node == null) {
+      throw new IllegalStateException("no Cassandra node started yet");
+    }
+    return node.pid();
+  }
+
   /** Settings that point a local stack at the shared node, in a keyspace no other stack uses. */
   static synchronized Map<String, String> newKeyspace() throws Exception {
     if (node == null) {
