@@ -86,12 +86,14 @@ public final class ParleyCli {
       for (int i = 1; i < stack.gateways().size(); i++) {
         System.out.println("  WebSocket   " + stack.gateway(i).webSocketUri() + "   (" + stack.gateway(i).gatewayId() + ")");
       }
+      System.out.println("  Web page    " + http.resolve("/"));
       System.out.println("  HTTP        " + http);
       System.out.println("  Metrics     " + http.resolve("/metrics"));
       System.out.println("  Kafka       " + stack.bootstrapServers());
       System.out.println();
       System.out.println("  Sign up:                 ./parley signup alice   (and bob)");
       System.out.println("  Chat in two terminals:   ./parley chat alice     ./parley chat bob");
+      System.out.println("  Or in a browser:         " + http.resolve("/"));
       System.out.println("  Stop with Ctrl-C.");
       UntilShutdown.close("parley-down", stack);
       return 0;
