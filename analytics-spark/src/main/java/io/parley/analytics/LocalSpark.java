@@ -2,12 +2,18 @@ package io.parley.analytics;
 
 import org.apache.spark.sql.SparkSession;
 
-/** A Spark session on this machine's cores, bound to loopback, without the web UI. */
+/**
+ * The Spark session of a command: under {@code spark-submit} (which sets {@code spark.master}) the
+ * cluster's, as submitted; otherwise one on this machine's cores, bound to loopback, without the web UI.
+ */
 public final class LocalSpark {
   private LocalSpark() {}
 
   /** {@code local[threads]}, with few shuffle partitions: Parley's analytics data fits one machine locally. */
   public static SparkSession start(String appName, int threads) {
+    if (System.getProperty("spark.master") != null) {
+      return SparkSession.builder().appName(appName).getOrCreate();
+    }
     return SparkSession.builder()
         .appName(appName)
         .master("local[" + threads + "]")

@@ -13,7 +13,7 @@ final class ModelOptions {
   Path model;
 
   @Option(names = "--corpus", paramLabel = "<folder>", defaultValue = "analytics-spark/corpus",
-      description = "the labelled corpus: train.tsv and heldout.tsv (default: ${DEFAULT-VALUE})")
+      description = "the labelled corpus: train.tsv and heldout.tsv (default: ${DEFAULT-VALUE}, else the jar's copy)")
   Path corpus;
 
   /** The saved model, or (first use) the better of the two freshly trained, saved for next time. */

@@ -36,8 +36,13 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", description = "the prefix of Parley's topic names (default: $PARLEY_KAFKA_TOPIC_PREFIX or parley.)")
   String topicPrefix;
 
-  @Option(names = "--checkpoints", paramLabel = "<folder>", description = "where the queries keep offsets and state (default: <data-dir>/analytics/checkpoints)")
-  Path checkpoints;
+  @Option(names = "--checkpoints", paramLabel = "<folder|uri>",
+      description = "where the queries keep offsets and state, hdfs:// or s3a:// on a cluster (default: <data-dir>/analytics/checkpoints)")
+  String checkpoints;
+
+  @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
+      description = "the address the metrics endpoint binds, 0.0.0.0 for a scraper elsewhere (default: ${DEFAULT-VALUE})")
+  String metricsHost;
 
   @Option(names = "--metrics-port", defaultValue = "9404", description = "Prometheus scrape port (default: ${DEFAULT-VALUE})")
   int metricsPort;
@@ -54,13 +59,13 @@ final class RunCommand implements Callable<Integer> {
     String kafka = bootstrapServers != null ? bootstrapServers : stackKafka(dataDir);
     String prefix = topicPrefix != null ? topicPrefix
         : System.getenv().getOrDefault("PARLEY_KAFKA_TOPIC_PREFIX", JobConfig.DEFAULT_PREFIX);
-    Path checkpointDir = checkpoints != null ? checkpoints : dataDir.resolve("analytics").resolve("checkpoints");
+    String checkpointDir = checkpoints != null ? checkpoints : dataDir.resolve("analytics").resolve("checkpoints").toString();
     JobConfig defaults = JobConfig.defaults(kafka, prefix, checkpointDir);
     JobConfig config = new JobConfig(kafka, prefix, checkpointDir, startingOffsets, Duration.ofSeconds(1),
-        defaults.windowLength(), defaults.windowSlide(), defaults.watermark(), metricsPort);
+        defaults.windowLength(), defaults.windowSlide(), defaults.watermark(), metricsHost, metricsPort);
     SparkSession spark = LocalSpark.start("parley-analytics", cores != null ? cores : Runtime.getRuntime().availableProcessors());
     try (TaggingJob job = TaggingJob.start(spark, config, options.loadOrTrain(spark))) {
-      System.err.println("tagging " + prefix + "messages on " + kafka + "; metrics on http://127.0.0.1:" + job.metricsPort()
+      System.err.println("tagging " + prefix + "messages on " + kafka + "; metrics on http://" + metricsHost + ":" + job.metricsPort()
           + "/metrics; Ctrl-C stops");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> job.queries().forEach(q -> {
         try {

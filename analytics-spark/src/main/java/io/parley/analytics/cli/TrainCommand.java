@@ -44,8 +44,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   static void trainAndSave(SparkSession spark, Path corpusDir, Path modelDir, int throughputMessages) {
-    List<Comparison.Result> results = Comparison.run(spark, corpusDir, throughputMessages);
-    Corpus corpus = Corpus.read(corpusDir);
+    Corpus corpus = Corpus.readOrBundled(corpusDir);
+    List<Comparison.Result> results = Comparison.run(spark, corpus, throughputMessages);
     System.out.println(Comparison.table(results, corpus.train().size(), corpus.heldOut().size()));
     Comparison.Result best = Comparison.best(results);
     deleteIfPresent(modelDir);

@@ -31,17 +31,17 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
       .help("records of messages that could not be decoded, written to dead-letters").labelNames("reason").register(registry);
   private final HTTPServer server;
 
-  private QueryMetrics(int port) {
+  private QueryMetrics(String host, int port) {
     try {
-      server = HTTPServer.builder().hostname("127.0.0.1").port(port).registry(registry).buildAndStart();
+      server = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve metrics on port " + port, e);
     }
   }
 
-  /** Serves the metrics on {@code port} (0: a free one) of loopback. */
-  public static QueryMetrics serve(int port) {
-    return new QueryMetrics(port);
+  /** Serves the metrics on {@code host}'s {@code port} (0: a free one). */
+  public static QueryMetrics serve(String host, int port) {
+    return new QueryMetrics(host, port);
   }
 
   public int port() {

@@ -77,7 +77,7 @@ public final class TaggingJob implements AutoCloseable {
   public static TaggingJob start(SparkSession spark, JobConfig config, Tagger tagger) {
     AnalyticsTopics topics = new AnalyticsTopics(config.topicPrefix());
     topics.ensure(config.bootstrapServers());
-    QueryMetrics metrics = QueryMetrics.serve(config.metricsPort());
+    QueryMetrics metrics = QueryMetrics.serve(config.metricsHost(), config.metricsPort());
     spark.streams().addListener(metrics);
     try {
       StreamingQuery tags = startTags(spark, config, topics, tagger, metrics);
@@ -124,7 +124,7 @@ public final class TaggingJob implements AutoCloseable {
     VoidFunction2<Dataset<Row>, Long> write = (batch, id) -> writeTags(batch, config, topics, tagger, metrics);
     return records.writeStream()
         .queryName(TAGS_QUERY)
-        .option("checkpointLocation", config.checkpoints().resolve("message-tags").toString())
+        .option("checkpointLocation", config.checkpoint("message-tags"))
         .trigger(Trigger.ProcessingTime(JobConfig.interval(config.trigger())))
         .foreachBatch(write)
         .start();
@@ -197,7 +197,7 @@ public final class TaggingJob implements AutoCloseable {
         .format("kafka")
         .option("kafka.bootstrap.servers", config.bootstrapServers())
         .option("topic", topics.topicTrends())
-        .option("checkpointLocation", config.checkpoints().resolve("topic-trends").toString())
+        .option("checkpointLocation", config.checkpoint("topic-trends"))
         .trigger(Trigger.ProcessingTime(JobConfig.interval(config.trigger())))
         .start();
   }

@@ -1,13 +1,6 @@
 package io.parley.analytics.tagging;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -28,9 +21,8 @@ public final class Comparison {
 
   private Comparison() {}
 
-  public static List<Result> run(SparkSession spark, Path corpusDir, int throughputMessages) {
-    Corpus corpus = Corpus.read(corpusDir);
-    String digest = digest(corpusDir.resolve("train.tsv"));
+  public static List<Result> run(SparkSession spark, Corpus corpus, int throughputMessages) {
+    String digest = corpus.digest();
     Dataset<Row> train = Corpus.frame(spark, corpus.train()).cache();
     List<String> lines = corpus.heldOut().stream().map(Corpus.Example::text).toList();
     try {
@@ -82,16 +74,5 @@ public final class Comparison {
         heldOut.macroF1(), trainSeconds);
     double rate = throughputMessages > 0 ? Throughput.messagesPerSecondPerCore(spark, tagger, lines, throughputMessages) : 0;
     return new Result(tagger, heldOut, trainSeconds, rate);
-  }
-
-  static String digest(Path file) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-      return HexFormat.of().formatHex(hash, 0, 4);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
   }
 }

@@ -41,7 +41,7 @@ public final class EmbeddingTopicModel implements TopicModel {
   }
 
   static EmbeddingTopicModel load(Path dir, String version) {
-    return new EmbeddingTopicModel(LogisticRegressionModel.load(dir.resolve("classifier").toString()), version);
+    return new EmbeddingTopicModel(LogisticRegressionModel.load(dir.resolve("classifier").toUri().toString()), version);
   }
 
   private static Dataset<Row> embed(Dataset<Row> withText) {
@@ -66,7 +66,7 @@ public final class EmbeddingTopicModel implements TopicModel {
   @Override
   public void save(Path dir) {
     try {
-      classifier.save(dir.resolve("classifier").toString());
+      classifier.save(dir.resolve("classifier").toUri().toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the model to " + dir, e);
     }

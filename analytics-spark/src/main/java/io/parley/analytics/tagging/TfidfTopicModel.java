@@ -55,7 +55,7 @@ public final class TfidfTopicModel implements TopicModel {
   }
 
   static TfidfTopicModel load(Path dir, String version) {
-    return new TfidfTopicModel(PipelineModel.load(dir.resolve("pipeline").toString()), version);
+    return new TfidfTopicModel(PipelineModel.load(dir.resolve("pipeline").toUri().toString()), version);
   }
 
   @Override
@@ -77,7 +77,7 @@ public final class TfidfTopicModel implements TopicModel {
   @Override
   public void save(Path dir) {
     try {
-      pipeline.save(dir.resolve("pipeline").toString());
+      pipeline.save(dir.resolve("pipeline").toUri().toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the model to " + dir, e);
     }

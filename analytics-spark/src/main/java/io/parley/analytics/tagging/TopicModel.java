@@ -22,6 +22,9 @@ public interface TopicModel {
   /** The input frame with a {@value #PROBABILITY} column added, computed from its {@code text} column. */
   Dataset<Row> probabilities(Dataset<Row> withText);
 
-  /** Writes the model under {@code dir}, which must not exist yet. */
+  /**
+   * Writes the model under {@code dir}, which must not exist yet. Always the local file system, also
+   * where Hadoop's default is a cluster's: the driver reads the model and Spark ships it to executors.
+   */
   void save(Path dir);
 }

@@ -110,8 +110,8 @@ class TaggingJobIT {
     produce(messages);
     produce(corrupt);
 
-    JobConfig config = new JobConfig(kafka.bootstrapServers(), prefix, dir.resolve(prefix + "checkpoints"), "earliest",
-        Duration.ofMillis(500), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(10), 0);
+    JobConfig config = new JobConfig(kafka.bootstrapServers(), prefix, dir.resolve(prefix + "checkpoints").toString(), "earliest",
+        Duration.ofMillis(500), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(10), "127.0.0.1", 0);
     Map<String, JsonNode> tags;
     try (TaggingJob job = TaggingJob.start(spark, config, tagger)) {
       drain(job);
