@@ -65,6 +65,8 @@ export const api = {
   signIn: (username: string, password: string, device: string) =>
     call<{ token: string; user: { id: string } }>("POST", "/v1/sessions", null, { username, password, device }),
   signOut: (token: string) => call<void>("DELETE", "/v1/sessions/current", token),
+  socketTicket: (token: string) =>
+    call<{ ticket: string; expiresIn: number }>("POST", "/v1/sessions/current/socket-ticket", token),
   user: (token: string, id: string) => call<{ id: string; displayName: string }>("GET", `/v1/users/${enc(id)}`, token),
   conversations: (token: string) => call<{ conversations: ChatLine[] }>("GET", "/v1/users/me/conversations?limit=100", token),
   messages: (token: string, conversation: string, before: string | null, limit = 30) =>

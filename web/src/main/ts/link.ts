@@ -2,6 +2,7 @@
 // per device (a second replaces the first with 4001), so the tabs elect a leader with a Web Lock:
 // the leader holds the socket, sends the outbox, acks, and passes every server frame to the other
 // tabs over a BroadcastChannel; the others hand it the frames they want sent.
+import { api, ApiError } from "./api";
 import type { Session } from "./api";
 import { backoff, isPermanent } from "./model";
 import type { Store } from "./store";
@@ -33,6 +34,8 @@ export class Link {
   private state: LinkState = "connecting";
   private timers: number[] = [];
   private retry: number | undefined;
+  /** A ticket is being fetched for the next socket: one at a time. */
+  private opening = false;
   private inFlight = new Map<string, number>();
   private stopped = false;
   private releaseLock: (() => void) | undefined;
@@ -138,11 +141,35 @@ export class Link {
   };
 
   private connect(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.opening || this.socket) return;
     this.setState("connecting");
+    this.opening = true;
+    void this.open().finally(() => {
+      this.opening = false;
+    });
+  }
+
+  private async open(): Promise<void> {
+    let ticket: string;
+    try {
+      ticket = (await api.socketTicket(this.session.token)).ticket;
+    } catch (e) {
+      if (this.stopped) return;
+      if (e instanceof ApiError && e.status === 401) {
+        this.stop();
+        this.onUnauthorized();
+        return;
+      }
+      this.setState(navigator.onLine ? "connecting" : "offline");
+      if (!navigator.onLine) return; // the "online" event reconnects
+      this.retry = window.setTimeout(() => this.connect(), backoff(this.attempt++));
+      return;
+    }
+    if (this.stopped) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    // A browser cannot set headers on a WebSocket: the one place the token rides in a URL.
-    const url = `${scheme}://${location.host}/v1/ws?access_token=${encodeURIComponent(this.session.token)}`;
+    // A browser cannot set headers on a WebSocket, so the URL carries a credential: a one-minute
+    // ticket that opens this socket and nothing else, never the session token.
+    const url = `${scheme}://${location.host}/v1/ws?access_token=${encodeURIComponent(ticket)}`;
     const socket = new WebSocket(url);
     this.socket = socket;
     let opened = false;

@@ -24,6 +24,11 @@ import java.util.UUID;
 public final class TokenService {
   public static final String ISSUER = "parley";
   static final String DEVICE_CLAIM = "dev";
+  /** Present only on socket tickets: what the token may be used for. */
+  static final String USE_CLAIM = "use";
+  static final String SOCKET_USE = "socket";
+  /** How long a socket ticket is good for: long enough to open a WebSocket, short for a URL. */
+  public static final Duration SOCKET_TICKET_TTL = Duration.ofSeconds(60);
   private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
   /** JWTs arrive in headers and URLs; anything longer is not one of ours. */
   private static final int MAX_TOKEN_LENGTH = 4096;
@@ -52,18 +57,34 @@ public final class TokenService {
   }
 
   public String issue(String user, String device) {
+    return issue(user, device, ttl, null);
+  }
+
+  /**
+   * A ticket that opens a WebSocket for this user and device and is refused everywhere else, valid
+   * for {@link #SOCKET_TICKET_TTL}: what a browser puts in the socket's URL instead of its session
+   * token, which a URL would expose to histories and logs.
+   */
+  public String issueSocketTicket(String user, String device) {
+    return issue(user, device, SOCKET_TICKET_TTL, SOCKET_USE);
+  }
+
+  private String issue(String user, String device, Duration lifetime, String use) {
     if (!Ids.isUser(user) || !Ids.isDevice(device)) {
       throw new IllegalArgumentException("tokens name a valid user and device");
     }
     Instant now = clock.instant();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
         .issuer(ISSUER)
         .subject(user)
         .claim(DEVICE_CLAIM, device)
         .issueTime(Date.from(now))
-        .expirationTime(Date.from(now.plus(ttl)))
-        .jwtID(UUID.randomUUID().toString())
-        .build();
+        .expirationTime(Date.from(now.plus(lifetime)))
+        .jwtID(UUID.randomUUID().toString());
+    if (use != null) {
+      builder.claim(USE_CLAIM, use);
+    }
+    JWTClaimsSet claims = builder.build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
     try {
       jwt.sign(signer);
@@ -73,7 +94,17 @@ public final class TokenService {
     return jwt.serialize();
   }
 
+  /** A session token (from sign-in): what every HTTP endpoint takes. Socket tickets are refused. */
   public Principal verify(String token) throws InvalidTokenException {
+    return verify(token, false);
+  }
+
+  /** A session token or a socket ticket: what the WebSocket upgrade takes. */
+  public Principal verifyForSocket(String token) throws InvalidTokenException {
+    return verify(token, true);
+  }
+
+  private Principal verify(String token, boolean socket) throws InvalidTokenException {
     if (token == null || token.isBlank()) {
       throw new InvalidTokenException("no token");
     }
@@ -111,6 +142,10 @@ public final class TokenService {
     Object device = claims.getClaim(DEVICE_CLAIM);
     if (!Ids.isUser(user) || !(device instanceof String d) || !Ids.isDevice(d)) {
       throw new InvalidTokenException("token names no valid user and device");
+    }
+    Object use = claims.getClaim(USE_CLAIM);
+    if (use != null && !(socket && SOCKET_USE.equals(use))) {
+      throw new InvalidTokenException("a socket ticket opens a WebSocket and nothing else");
     }
     return new Principal(user, d, exp.toInstant());
   }

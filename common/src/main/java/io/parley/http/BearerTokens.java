@@ -19,16 +19,31 @@ public final class BearerTokens {
     this.tokens = tokens;
   }
 
+  /** The caller of an HTTP endpoint: a session token only. */
   public Principal authenticate(Request request) throws HttpError {
+    return authenticate(request, false);
+  }
+
+  /** The caller opening a WebSocket: a session token or a socket ticket. */
+  public Principal authenticateSocket(Request request) throws HttpError {
+    return authenticate(request, true);
+  }
+
+  private Principal authenticate(Request request, boolean socket) throws HttpError {
     String token = tokenOf(request);
     if (token == null) {
       throw HttpError.unauthorized("a bearer token is required");
     }
     try {
-      return tokens.verify(token);
+      return socket ? tokens.verifyForSocket(token) : tokens.verify(token);
     } catch (InvalidTokenException e) {
       throw HttpError.unauthorized("invalid token: " + e.getMessage());
     }
+  }
+
+  /** A socket ticket for the caller's own device ({@link TokenService#issueSocketTicket}). */
+  public String socketTicket(Principal caller) {
+    return tokens.issueSocketTicket(caller.user(), caller.device());
   }
 
   static String tokenOf(Request request) {

@@ -25,6 +25,21 @@ class TokenServiceTest {
   }
 
   @Test
+  void shouldLetASocketTicketOpenASocketOnlyAndOnlyForAMinute() throws Exception {
+    String ticket = tokens.issueSocketTicket("alice", "web");
+    Principal p = tokens.verifyForSocket(ticket);
+    assertThat(p.user()).isEqualTo("alice");
+    assertThat(p.device()).isEqualTo("web");
+    assertThat(p.expiresAt()).isEqualTo(NOW.plus(TokenService.SOCKET_TICKET_TTL));
+    assertThatThrownBy(() -> tokens.verify(ticket)).isInstanceOf(InvalidTokenException.class).hasMessageContaining("socket");
+    assertThat(tokens.verifyForSocket(tokens.issue("alice", "web")).user()).as("a session token opens a socket too").isEqualTo("alice");
+    TokenService twoMinutesLater = new TokenService(SECRET, Duration.ofHours(1),
+        Clock.fixed(NOW.plus(Duration.ofMinutes(2)), ZoneOffset.UTC));
+    assertThatThrownBy(() -> twoMinutesLater.verifyForSocket(ticket)).isInstanceOf(InvalidTokenException.class)
+        .hasMessageContaining("expired");
+  }
+
+  @Test
   void shouldRefuseAnExpiredToken() {
     String token = tokens.issue("alice", "phone");
     TokenService later = new TokenService(SECRET, Duration.ofHours(1), Clock.fixed(NOW.plus(Duration.ofHours(2)), ZoneOffset.UTC));

@@ -94,6 +94,7 @@ class SecurityIT {
         new String[] {"PATCH", "/v1/users/me", "{\"about\":\"x\"}"},
         new String[] {"GET", "/v1/users/me/groups", null},
         new String[] {"DELETE", "/v1/sessions/current", null},
+        new String[] {"POST", "/v1/sessions/current/socket-ticket", "{}"},
         new String[] {"POST", "/v1/groups", "{\"name\":\"x\",\"members\":[]}"},
         new String[] {"GET", "/v1/groups/gnothing", null},
         new String[] {"POST", "/v1/groups/gnothing/members", "{\"user\":\"" + alice + "\"}"},
@@ -124,6 +125,31 @@ class SecurityIT {
     }
     assertThat(wrong).as("endpoints that did not answer 401 unauthorized").isEmpty();
     assertThat(http.get("/v1/users/" + alice, it.stack.tokens().issue(alice, "phone")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldOpenTheSocketWithAOneMinuteTicketThatOpensNothingElse() throws Exception {
+    String alice = user("alice");
+    String token = http.signUpAndIn(alice, "web");
+    Http.Reply issued = http.post("/v1/sessions/current/socket-ticket", Map.of(), token);
+    assertThat(issued.status()).isEqualTo(200);
+    assertThat(issued.body().get("expiresIn").asInt()).isEqualTo(60);
+    assertThat(issued.raw().headers().firstValue("Cache-Control")).hasValue("no-store");
+    String ticket = issued.body().get("ticket").asText();
+
+    WsClient socket = WsClient.connect(it.client, URI.create(it.stack.gateway(0).webSocketUri() + "?access_token=" + ticket), null);
+    socket.send(alice, "through a ticket");
+    assertThat(socket.next("message", WAIT).get("body").asText()).isEqualTo("through a ticket");
+
+    // a ticket is no session: no endpoint takes it, and it cannot mint another
+    assertThat(http.get("/v1/users/me/groups", ticket).status()).isEqualTo(401);
+    assertThat(http.get("/v1/users/me/groups?access_token=" + ticket, null).status()).isEqualTo(401);
+    assertThat(http.post("/v1/sessions/current/socket-ticket", Map.of(), ticket).status()).isEqualTo(401);
+    assertThat(http.post("/v1/sessions/current/socket-ticket", Map.of(), null).status()).isEqualTo(401);
+    String stale = new TokenService(secret(), Duration.ofDays(30), Clock.fixed(Instant.now().minus(Duration.ofMinutes(3)),
+        ZoneOffset.UTC)).issueSocketTicket(alice, "web");
+    assertThatThrownBy(() -> WsClient.connect(it.client, URI.create(it.stack.gateway(0).webSocketUri() + "?access_token=" + stale), null))
+        .as("a ticket three minutes old").rootCause().hasMessageContaining("401");
   }
 
   @Test

@@ -142,7 +142,7 @@ public final class GatewayServer implements AutoCloseable {
 
   private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     try {
-      Principal principal = bearer.authenticate(request);
+      Principal principal = bearer.authenticateSocket(request);
       long cursor = cursorOf(request);
       if (System.currentTimeMillis() - leases.lastRenewed() > 3 * config.leaseInterval().toMillis()) {
         if (unhealthyLogged.compareAndSet(false, true)) {

@@ -82,6 +82,8 @@ public final class DirectoryApi extends Handler.Abstract {
             signIn(request, response, callback);
           } else if (p.length == 3 && p[2].equals("current") && method.equals("DELETE")) {
             signOut(request, response, callback);
+          } else if (p.length == 4 && p[2].equals("current") && p[3].equals("socket-ticket") && method.equals("POST")) {
+            socketTicket(request, response, callback);
           } else {
             return false;
           }
@@ -150,6 +152,14 @@ public final class DirectoryApi extends Handler.Abstract {
       throw e;
     }
     HttpJson.write(response, callback, 200, Map.of("token", session.token(), "user", profileJson(session.user())));
+  }
+
+  /** A one-minute ticket that opens a WebSocket as the caller's device, for the socket's URL. */
+  private void socketTicket(Request request, Response response, Callback callback) throws HttpError {
+    Principal me = bearer.authenticate(request);
+    response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CACHE_CONTROL, "no-store");
+    HttpJson.write(response, callback, 200, Map.of("ticket", bearer.socketTicket(me),
+        "expiresIn", io.parley.auth.TokenService.SOCKET_TICKET_TTL.toSeconds()));
   }
 
   /** The token's own device signs out; a repeat, or a device the mailbox never knew, is 204 too. */
