@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.parley.analytics.LocalSpark;
 import io.parley.analytics.messages.ParleyRecords;
 import io.parley.analytics.tagging.Corpus;
+import io.parley.analytics.tagging.EmbeddingTopicModel;
 import io.parley.analytics.tagging.Tagger;
-import io.parley.analytics.tagging.TfidfTopicModel;
 import io.parley.analytics.tagging.TopicModels;
 import io.parley.analytics.tagging.Vocabulary;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The spark-submit jar run as a cluster runs it: a JVM whose classpath is the jar and what Spark
- * provides, nothing else. It must find the Kafka source in the jar's merged service files, and tag
- * and dead-letter as the job does (run under {@code -Pspark-submit}, which builds the jar).
+ * provides, nothing else. It must find the Kafka source in the jar's service files, load the shipped
+ * kind of model (the embeddings: ONNX Runtime and the tokenizer from inside the jar), and tag and
+ * dead-letter as the job does (run under {@code -Pspark-submit}, which builds the jar).
  */
 class ShadedJarIT {
   @TempDir
@@ -56,7 +57,7 @@ class ShadedJarIT {
     SparkSession spark = LocalSpark.start("shaded-jar-it", 2);
     try {
       Corpus corpus = Corpus.read(Path.of("corpus"));
-      TopicModels.save(new Tagger(TfidfTopicModel.train(Corpus.frame(spark, corpus.train()), "it"),
+      TopicModels.save(new Tagger(EmbeddingTopicModel.train(Corpus.frame(spark, corpus.train()), "it"),
           Vocabulary.of(corpus.train())), model);
     } finally {
       spark.stop();
