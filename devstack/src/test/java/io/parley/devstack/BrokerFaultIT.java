@@ -1,12 +1,9 @@
 package io.parley.devstack;
 
 import io.parley.kafka.Topics;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,49 +21,38 @@ import org.junit.jupiter.api.Timeout;
  * de-duplication, in order, with its receipts back, without a sync ({@link FaultRun#verify}).
  */
 class BrokerFaultIT {
-  private static final long SEED = Long.getLong("fault.seed", System.nanoTime());
-  private static Path dir;
   private static KafkaBrokers brokers;
-  private static StackFixture it;
-  private static TopicEvidence topics;
-  private static WebSocketClient sockets;
+  private static FaultStack f;
   private static List<String> messagePath;
   private FaultRun run;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("parley-broker-faults");
-    brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90));
-    it = new StackFixture(2, Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(), "kafka.replication.factor", "3",
-        "gateway.sends.per.second", "1000"));
-    Topics names = Topics.from(it.stack.config());
+    f = FaultStack.start("broker-faults", FaultStack.seed(), dir -> {
+      brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90));
+      return new StackFixture(2, Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(), "kafka.replication.factor", "3",
+          "gateway.sends.per.second", "1000"));
+    });
+    Topics names = Topics.from(f.it.stack.config());
     messagePath = List.of(names.mailbox().name(), names.deliveries("gw-1").name(), names.deliveries("gw-2").name());
-    topics = new TopicEvidence(it.stack.bootstrapServers(), names);
-    sockets = new WebSocketClient();
-    sockets.setIdleTimeout(Duration.ofMinutes(5));
-    sockets.start();
-    System.out.printf("BrokerFaultIT: seed %d, brokers' logs in %s%n", SEED, dir);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (sockets != null) {
-      sockets.stop();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (it != null) {
-      it.close();
-    }
-    if (brokers != null) {
-      brokers.close();
+    try {
+      if (f != null) {
+        f.close();
+      }
+    } finally {
+      if (brokers != null) {
+        brokers.close();
+      }
     }
   }
 
   @BeforeEach
   void name(TestInfo info) throws Exception {
-    run = new FaultRun(it, sockets, topics, dir, info.getTestMethod().orElseThrow().getName(), SEED, this::brokerTails);
+    run = f.run(info.getTestMethod().orElseThrow().getName(), this::brokerTails);
     brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(60));
   }
 

@@ -3,13 +3,10 @@ package io.parley.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.kafka.Topics;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,32 +18,19 @@ import org.junit.jupiter.api.Timeout;
  * the rest are refused or wait, never taken and lost; afterwards everything acknowledged arrived once.
  */
 class DirectoryFaultIT {
-  private static final long SEED = Long.getLong("fault.seed", System.nanoTime());
-  private static Path dir;
+  private static FaultStack f;
   private static StackFixture it;
-  private static TopicEvidence topics;
-  private static WebSocketClient sockets;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("parley-directory-faults");
-    it = new StackFixture(2, Map.of("gateway.sends.per.second", "1000"));
-    topics = new TopicEvidence(it.stack.bootstrapServers(), Topics.from(it.stack.config()));
-    sockets = new WebSocketClient();
-    sockets.setIdleTimeout(Duration.ofMinutes(5));
-    sockets.start();
+    f = FaultStack.start("directory-faults", FaultStack.seed(), dir -> new StackFixture(2, Map.of("gateway.sends.per.second", "1000")));
+    it = f.it;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (sockets != null) {
-      sockets.stop();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (it != null) {
-      it.close();
+    if (f != null) {
+      f.close();
     }
   }
 
@@ -54,7 +38,7 @@ class DirectoryFaultIT {
   @Timeout(240)
   void shouldLoseNothingWhenTheDirectoryDatabaseHangsFor30Seconds() throws Exception {
     ProcessHandle mariadb = SharedMariaDb.process();
-    try (FaultRun run = new FaultRun(it, sockets, topics, dir, "directoryHangs", SEED, () -> "(MariaDB " + mariadb.pid() + ")")) {
+    try (FaultRun run = f.run("directoryHangs", () -> "(MariaDB " + mariadb.pid() + ")")) {
       CrashLedger ledger = new CrashLedger();
       List<SendLoad.Route> routes = new java.util.ArrayList<>(run.pairs(ledger, "da", 4));
       List<String> members = List.of("dg-0", "dg-1", "dg-2");
@@ -63,7 +47,7 @@ class DirectoryFaultIT {
       String group = http.post("/v1/groups", Map.of("name", "hang", "members", members.subList(1, 3)),
           it.stack.tokens().issue(members.get(0), "phone")).body().get("id").asText();
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-          .until(() -> topics.hasKey(Topics.from(it.stack.config()).groupMembers().name(), group));
+          .until(() -> f.topics.hasKey(Topics.from(it.stack.config()).groupMembers().name(), group));
       for (int i = 0; i < members.size(); i++) {
         RecordingClient c = run.connect(ledger, members.get(i), i % 2);
         routes.add(new SendLoad.Route(c, "group", group, members.stream().filter(m -> !m.equals(c.user)).toList()));
@@ -71,12 +55,12 @@ class DirectoryFaultIT {
       try (SendLoad traffic = run.start(ledger, routes, 30)) {
         run.awaitFlowing(ledger, 40);
         run.pause(500, 2_000);
-        signal(mariadb, "STOP");
+        FaultStack.signal(mariadb.pid(), "STOP");
         run.log("MariaDB (pid %d) hung after %d sends", mariadb.pid(), ledger.sentCount());
         try {
           Thread.sleep(30_000);
         } finally {
-          signal(mariadb, "CONT");
+          FaultStack.signal(mariadb.pid(), "CONT");
         }
         run.log("MariaDB resumed after 30 s, %d sends so far", ledger.sentCount());
         run.awaitCaughtUp(ledger, ledger.sentCount());
@@ -87,9 +71,4 @@ class DirectoryFaultIT {
     }
   }
 
-  private static void signal(ProcessHandle process, String signal) throws Exception {
-    if (new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor() != 0) {
-      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
-    }
-  }
 }

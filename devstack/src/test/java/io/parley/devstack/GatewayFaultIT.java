@@ -1,13 +1,9 @@
 package io.parley.devstack;
 
-import io.parley.kafka.Topics;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,45 +16,34 @@ import org.junit.jupiter.api.Timeout;
  * routed to the hung gateway. When it wakes, it must not make anything go missing or show twice.
  */
 class GatewayFaultIT {
-  private static final long SEED = Long.getLong("fault.seed", System.nanoTime());
-  private static Path dir;
+  private static FaultStack f;
   private static StackFixture it;
-  private static TopicEvidence topics;
-  private static WebSocketClient sockets;
   private static GatewayProcess hung;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("parley-gateway-faults");
-    it = new StackFixture(1, Map.of("gateway.sends.per.second", "1000"));
-    hung = GatewayProcess.start("gw-h", dir, it.stack.config(), Duration.ofSeconds(60));
-    topics = new TopicEvidence(it.stack.bootstrapServers(), Topics.from(it.stack.config()));
-    sockets = new WebSocketClient();
-    sockets.setIdleTimeout(Duration.ofMinutes(5));
-    sockets.start();
-    System.out.printf("GatewayFaultIT: seed %d, the forked gateway's log in %s%n", SEED, dir);
+    f = FaultStack.start("gateway-faults", FaultStack.seed(), dir -> new StackFixture(1, Map.of("gateway.sends.per.second", "1000")));
+    it = f.it;
+    hung = GatewayProcess.start("gw-h", f.dir, it.stack.config(), Duration.ofSeconds(60));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (sockets != null) {
-      sockets.stop();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (hung != null) {
-      hung.close();
-    }
-    if (it != null) {
-      it.close();
+    try {
+      if (hung != null) {
+        hung.close();
+      }
+    } finally {
+      if (f != null) {
+        f.close();
+      }
     }
   }
 
   @Test
   @Timeout(240)
   void shouldDeliverEverythingOnceWhenAGatewayHangsFor60SecondsAndItsClientsMoveToAnother() throws Exception {
-    try (FaultRun run = new FaultRun(it, sockets, topics, dir, "gatewayHangs", SEED, () -> hung.tail())) {
+    try (FaultRun run = f.run("gatewayHangs", () -> hung.tail())) {
       run.gateways(List.of("gw-1", hung.id));
       CrashLedger ledger = new CrashLedger();
       List<SendLoad.Route> routes = new ArrayList<>();
@@ -80,7 +65,7 @@ class GatewayFaultIT {
         run.log("gateway %s hung (SIGSTOP) after %d sends", hung.id, ledger.sentCount());
         Thread.sleep(10_000);
         for (RecordingClient c : onTheHungGateway) {
-          c.reconnect(sockets, it.stack.gateway(0).webSocketUri(), it.stack.tokens().issue(c.user, "phone"));
+          c.reconnect(f.sockets, it.stack.gateway(0).webSocketUri(), it.stack.tokens().issue(c.user, "phone"));
         }
         run.log("its %d clients moved to gw-1 after 10 s of silence", onTheHungGateway.size());
         Thread.sleep(50_000);

@@ -89,18 +89,13 @@ final class GatewayProcess implements AutoCloseable {
 
   /** SIGSTOP: the process hangs; its sockets stay open and nothing answers. */
   void pause() throws Exception {
-    signal("STOP");
+    FaultStack.signal(process.pid(), "STOP");
   }
 
   void resume() throws Exception {
-    signal("CONT");
+    FaultStack.signal(process.pid(), "CONT");
   }
 
-  private void signal(String signal) throws Exception {
-    if (new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor() != 0) {
-      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
-    }
-  }
 
   String tail() {
     try {

@@ -3,10 +3,7 @@ package io.parley.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.kafka.Topics;
 import io.parley.model.Conversations;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,33 +23,20 @@ import org.junit.jupiter.api.Timeout;
  * retried, skipped nothing and wrote nothing twice.
  */
 class HistoryFaultIT {
-  private static final long SEED = Long.getLong("fault.seed", System.nanoTime());
-  private static Path dir;
+  private static FaultStack f;
   private static StackFixture it;
-  private static TopicEvidence topics;
-  private static WebSocketClient sockets;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("parley-history-faults");
-    it = StackFixture.withHistory(2, Map.of("gateway.sends.per.second", "1000",
-        "cassandra.retry.backoff.max.ms", "2000"));
-    topics = new TopicEvidence(it.stack.bootstrapServers(), Topics.from(it.stack.config()));
-    sockets = new WebSocketClient();
-    sockets.setIdleTimeout(Duration.ofMinutes(5));
-    sockets.start();
+    f = FaultStack.start("history-faults", FaultStack.seed(), dir -> StackFixture.withHistory(2, Map.of("gateway.sends.per.second", "1000",
+        "cassandra.retry.backoff.max.ms", "2000")));
+    it = f.it;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (sockets != null) {
-      sockets.stop();
-    }
-    if (topics != null) {
-      topics.close();
-    }
-    if (it != null) {
-      it.close();
+    if (f != null) {
+      f.close();
     }
   }
 
@@ -61,20 +44,20 @@ class HistoryFaultIT {
   @Timeout(240)
   void shouldKeepEveryAcknowledgedMessageInTheHistoryOnceInOrderWhenCassandraHangsFor30Seconds() throws Exception {
     long cassandra = SharedCassandra.pid();
-    try (FaultRun run = new FaultRun(it, sockets, topics, dir, "cassandraHangs", SEED, () -> "(Cassandra " + cassandra + ")")) {
+    try (FaultRun run = f.run("cassandraHangs", () -> "(Cassandra " + cassandra + ")")) {
       CrashLedger ledger = new CrashLedger();
       List<SendLoad.Route> routes = run.pairs(ledger, "ha", 3);
       try (SendLoad traffic = run.start(ledger, routes, 30)) {
         run.awaitFlowing(ledger, 40);
         run.pause(500, 2_000);
-        signal(cassandra, "STOP");
+        FaultStack.signal(cassandra, "STOP");
         run.log("Cassandra (pid %d) hung after %d sends", cassandra, ledger.sentCount());
         try {
           Thread.sleep(20_000);
           run.log("delivered so far without Cassandra: %d", ledger.delivered());
           Thread.sleep(10_000);
         } finally {
-          signal(cassandra, "CONT");
+          FaultStack.signal(cassandra, "CONT");
         }
         run.log("Cassandra resumed after 30 s, %d sends so far", ledger.sentCount());
         run.awaitCaughtUp(ledger, ledger.sentCount());
@@ -128,9 +111,4 @@ class HistoryFaultIT {
     return ids;
   }
 
-  private static void signal(long pid, String signal) throws Exception {
-    if (new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor() != 0) {
-      throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
-    }
-  }
 }

@@ -159,19 +159,13 @@ final class KafkaBrokers implements AutoCloseable {
 
   /** SIGSTOP: the process hangs with its sockets open; {@link #resume} continues it. */
   void pause(int node) throws Exception {
-    signal(node, "STOP");
+    FaultStack.signal(pid(node), "STOP");
   }
 
   void resume(int node) throws Exception {
-    signal(node, "CONT");
+    FaultStack.signal(pid(node), "CONT");
   }
 
-  private void signal(int node, String signal) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid(node))).inheritIO().start();
-    if (kill.waitFor() != 0) {
-      throw new IllegalStateException("kill -" + signal + " " + pid(node) + " failed");
-    }
-  }
 
   /** The node leading the most partitions of these topics (ties: the lowest id). */
   int busiestLeader(Collection<String> topics) throws Exception {

@@ -3,14 +3,12 @@ package io.parley.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.kafka.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,11 +40,10 @@ class TopologyCrashIT {
   /** {@code -Dcrash.keep=true} keeps the forks' logs and state of a passing run too. */
   private static final boolean KEEP = Boolean.getBoolean("crash.keep");
   private static final Duration START = Duration.ofSeconds(90);
+  private static FaultStack f;
   private static StackFixture it;
   private static Path dir;
   private static TopicEvidence topics;
-  /** Sockets of its own: the stack's client gives up on a socket after 30 s without a frame, as while a topology starts. */
-  private static WebSocketClient sockets;
   private static volatile boolean failed;
 
   @RegisterExtension
@@ -62,34 +59,26 @@ class TopologyCrashIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("parley-topology-crash");
-    it = new StackFixture(2, Map.of("devstack.topology.enabled", "false", "gateway.sends.per.second", "1000"));
-    topics = new TopicEvidence(it.stack.bootstrapServers(), Topics.from(it.stack.config()));
-    sockets = new WebSocketClient();
-    sockets.setIdleTimeout(Duration.ofMinutes(5));
-    sockets.start();
-    System.out.printf("TopologyCrashIT: seed %d, forks' logs in %s%n", SEED, dir);
+    f = FaultStack.start("topology-crash", SEED,
+        d -> new StackFixture(2, Map.of("devstack.topology.enabled", "false", "gateway.sends.per.second", "1000")));
+    it = f.it;
+    dir = f.dir;
+    topics = f.topics;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (sockets != null) {
-      sockets.stop();
+    if (f != null) {
+      f.close();
     }
-    if (topics != null) {
-      topics.close();
-    }
-    if (it != null) {
-      it.close();
-    }
-    if (!failed && !KEEP) {
+    if (!failed && !KEEP && dir != null) {
       StackFixture.deleteQuietly(dir);
     }
   }
 
   @BeforeEach
   void name(TestInfo info) {
-    run = new FaultRun(it, sockets, topics, dir, info.getTestMethod().orElseThrow().getName(), SEED, this::forkTails);
+    run = f.run(info.getTestMethod().orElseThrow().getName(), this::forkTails);
   }
 
   @AfterEach
