@@ -21,6 +21,13 @@ import org.junit.jupiter.api.Timeout;
  * de-duplication, in order, with its receipts back, without a sync ({@link FaultRun#verify}).
  */
 class BrokerFaultIT {
+  /**
+   * A killed broker that coordinated the topology's transaction leaves it to be aborted by the next
+   * coordinator before the topology moves on; recovery has taken 47 to about 100 s here (see
+   * docs/reliability.md). The wait is for the guarantee, not a speed target.
+   */
+  private static final Duration FAILOVER = Duration.ofSeconds(180);
+
   private static KafkaBrokers brokers;
   private static FaultStack f;
   private static List<String> messagePath;
@@ -62,7 +69,7 @@ class BrokerFaultIT {
   }
 
   @Test
-  @Timeout(180)
+  @Timeout(330)
   void shouldDeliverEverythingOnceWhenTheBrokerLeadingTheMailboxIsKilled() throws Exception {
     CrashLedger ledger = new CrashLedger();
     List<SendLoad.Route> routes = run.pairs(ledger, "ka", 5);
@@ -75,7 +82,7 @@ class BrokerFaultIT {
       Thread.sleep(5_000); // the load runs on through the failover
       brokers.restart(doomed);
       run.log("started broker %d again", doomed);
-      run.awaitCaughtUp(ledger, ledger.sentCount());
+      run.awaitCaughtUp(ledger, ledger.sentCount(), FAILOVER);
       brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(60));
       Thread.sleep(2_000);
     }
@@ -83,7 +90,7 @@ class BrokerFaultIT {
   }
 
   @Test
-  @Timeout(180)
+  @Timeout(330)
   void shouldDeliverEverythingOnceWhenTheBrokerLeadingTheMailboxHangsFor30Seconds() throws Exception {
     CrashLedger ledger = new CrashLedger();
     List<SendLoad.Route> routes = run.pairs(ledger, "kb", 5);
@@ -96,7 +103,7 @@ class BrokerFaultIT {
       Thread.sleep(30_000);
       brokers.resume(hung);
       run.log("resumed broker %d after 30 s, %d sends so far", hung, ledger.sentCount());
-      run.awaitCaughtUp(ledger, ledger.sentCount());
+      run.awaitCaughtUp(ledger, ledger.sentCount(), FAILOVER);
       brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(60));
       Thread.sleep(2_000);
     }

@@ -93,9 +93,13 @@ final class FaultRun implements AutoCloseable {
 
   /** Waits until the first {@code sends} have arrived, receipts included: whatever took over has caught up. */
   void awaitCaughtUp(CrashLedger ledger, int sends) {
+    awaitCaughtUp(ledger, sends, Duration.ofSeconds(60));
+  }
+
+  void awaitCaughtUp(CrashLedger ledger, int sends, Duration timeout) {
     long t0 = System.nanoTime();
     awaitUntil("everything of the first " + sends + " sends arrived", () -> ledger.outstanding(sends) == 0,
-        () -> ledger.outstanding(sends) + " deliveries and receipts outstanding", Duration.ofSeconds(60));
+        () -> ledger.outstanding(sends) + " deliveries and receipts outstanding", timeout);
     log("caught up with the first %d sends in %d ms", sends, (System.nanoTime() - t0) / 1_000_000);
   }
 
