@@ -56,6 +56,17 @@ final class CrashLedger {
     return ids;
   }
 
+  /** Sends the server has answered neither with {@code sent} nor with an error naming them (yet). */
+  int unanswered() {
+    Set<String> answered = acknowledged();
+    for (RecordingClient c : clients.values()) {
+      for (JsonNode f : c.frames("error")) {
+        answered.add(f.path("ref").asText());
+      }
+    }
+    return (int) sends().stream().filter(s -> !answered.contains(s.id())).count();
+  }
+
   /** The sends the server acknowledged with {@code sent}, in the order they were sent. */
   List<Sent> acknowledgedSends() {
     Set<String> acknowledged = acknowledged();
