@@ -4,13 +4,10 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import com.datastax.oss.driver.api.core.type.reflect.GenericType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class ConversationOrderCopy {
   private static final Logger log = LoggerFactory.getLogger(ConversationOrderCopy.class);
   private static final int PAGE = 500;
-  private static final GenericType<List<Map<String, String>>> ATTACHMENTS =
-      GenericType.listOf(GenericType.mapOf(String.class, String.class));
   private static final Comparator<MessageRow> VERSION_ONE_ORDER =
       Comparator.comparing(MessageRow::sender).thenComparing(MessageRow::messageId);
 
@@ -41,7 +36,7 @@ public final class ConversationOrderCopy {
     long copied = 0;
     List<MessageRow> milli = new ArrayList<>();
     for (Row row : session.execute(scan)) {
-      MessageRow r = versionOne(row);
+      MessageRow r = HistoryReader.fromRow(row, 0);
       if (!milli.isEmpty() && !sameMilli(milli.get(0), r)) {
         copied += copy(session, insert, milli);
       }
@@ -69,13 +64,5 @@ public final class ConversationOrderCopy {
     }
     milli.clear();
     return n;
-  }
-
-  private static MessageRow versionOne(Row row) {
-    List<Map<String, String>> attachments = row.get("attachments", ATTACHMENTS);
-    return new MessageRow(row.getString("conversation"), row.getLocalDate("day"), row.getInstant("sent_at").toEpochMilli(),
-        0, row.getString("sender"), row.getString("message_id"), row.getString("sender_device"), row.getString("body"),
-        attachments == null ? List.of() : attachments, Optional.ofNullable(row.getString("group_id")),
-        row.getInstant("stored_at").toEpochMilli());
   }
 }

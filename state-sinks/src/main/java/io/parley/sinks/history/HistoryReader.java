@@ -140,7 +140,7 @@ public final class HistoryReader {
     for (Row row : session.execute(milli.bind(q.conversation(), Days.of(cursor.sentAt()), Instant.ofEpochMilli(cursor.sentAt())))) {
       long position = row.getLong("position");
       if (q.newestFirst() ? position >= cursor.position() : position <= cursor.position()) {
-        identities.add(row.getString("sender") + '\u0000' + row.getString("message_id"));
+        identities.add(MessageRow.identity(row.getString("sender"), row.getString("message_id")));
       }
     }
     return Map.entry(cursor.sentAt(), identities);
@@ -193,9 +193,14 @@ public final class HistoryReader {
   }
 
   private static MessageRow toMessage(Row row) {
+    return fromRow(row, row.getLong("position"));
+  }
+
+  /** A message row as Cassandra returned it (the version 1 table has no position: the caller gives one). */
+  static MessageRow fromRow(Row row, long position) {
     List<Map<String, String>> attachments = row.get("attachments", ATTACHMENTS);
     return new MessageRow(row.getString("conversation"), row.getLocalDate("day"),
-        row.getInstant("sent_at").toEpochMilli(), row.getLong("position"), row.getString("sender"), row.getString("message_id"),
+        row.getInstant("sent_at").toEpochMilli(), position, row.getString("sender"), row.getString("message_id"),
         row.getString("sender_device"), row.getString("body"), attachments == null ? List.of() : attachments,
         Optional.ofNullable(row.getString("group_id")), row.getInstant("stored_at").toEpochMilli());
   }

@@ -47,6 +47,10 @@ public record MessageRow(
 
   /** Who sent it and the sender's id for it: one message, however many rows a replay left. */
   public String identity() {
+    return identity(sender, messageId);
+  }
+
+  static String identity(String sender, String messageId) {
     return sender + '\u0000' + messageId;
   }
 
