@@ -19,8 +19,9 @@ final class ModelOptions {
   /** The saved model, or (first use) the better of the two freshly trained, saved for next time. */
   Tagger loadOrTrain(SparkSession spark) {
     if (!TopicModels.exists(model)) {
+      // standard output is the command's own (tag prints one line per input): the scores go to standard error
       System.err.println("no model in " + model + " yet: training one from " + corpus);
-      TrainCommand.trainAndSave(spark, corpus, model, 0);
+      TrainCommand.trainAndSave(spark, corpus, model, 0, System.err);
     }
     return TopicModels.load(model);
   }

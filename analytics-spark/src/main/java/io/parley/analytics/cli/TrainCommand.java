@@ -5,6 +5,7 @@ import io.parley.analytics.tagging.Comparison;
 import io.parley.analytics.tagging.Corpus;
 import io.parley.analytics.tagging.TopicModels;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,21 +37,22 @@ final class TrainCommand implements Callable<Integer> {
     SparkSession spark = LocalSpark.start("parley-analytics-train",
         cores != null ? cores : Runtime.getRuntime().availableProcessors());
     try {
-      trainAndSave(spark, options.corpus, options.model, throughputMessages);
+      trainAndSave(spark, options.corpus, options.model, throughputMessages, System.out);
       return 0;
     } finally {
       spark.stop();
     }
   }
 
-  static void trainAndSave(SparkSession spark, Path corpusDir, Path modelDir, int throughputMessages) {
+  /** @param report where the scores go: standard output for {@code train}, standard error when {@code tag} trains first */
+  static void trainAndSave(SparkSession spark, Path corpusDir, Path modelDir, int throughputMessages, PrintStream report) {
     Corpus corpus = Corpus.readOrBundled(corpusDir);
     List<Comparison.Result> results = Comparison.run(spark, corpus, throughputMessages);
-    System.out.println(Comparison.table(results, corpus.train().size(), corpus.heldOut().size()));
+    report.println(Comparison.table(results, corpus.train().size(), corpus.heldOut().size()));
     Comparison.Result best = Comparison.best(results);
     deleteIfPresent(modelDir);
     TopicModels.save(best.tagger(), modelDir);
-    System.out.println("shipped " + best.tagger().model().version() + " to " + modelDir);
+    report.println("shipped " + best.tagger().model().version() + " to " + modelDir);
   }
 
   private static void deleteIfPresent(Path dir) {
