@@ -72,8 +72,8 @@ class ParleyClientTest {
              .liveness(Duration.ofMillis(300), Duration.ofSeconds(1))) {
       client.start();
       await().atMost(WAIT).until(client::connected);
-      Thread.sleep(1_500); // pongs keep an idle socket alive past its silence limit
-      assertThat(heard.closes).isEmpty();
+      // pongs keep an idle socket alive past its silence limit
+      await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(heard.closes::isEmpty);
       assertThat(proxy.connections()).isEqualTo(1);
 
       proxy.freeze(); // the server hangs: the socket stays open and nothing answers
