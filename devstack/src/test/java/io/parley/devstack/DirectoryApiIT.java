@@ -3,7 +3,7 @@ package io.parley.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
+import io.parley.http.HttpJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,21 +98,9 @@ class DirectoryApiIT {
 
   /** A sign-in whose connection comes from {@code address} (any 127.x.y.z is this host). */
   private static int signInFrom(String address, String username, String password) throws Exception {
-    byte[] body = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
-        .writeValueAsBytes(Map.of("username", username, "password", password, "device", "laptop"));
-    URI server = it.stack.gateway(0).uri();
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.bind(new java.net.InetSocketAddress(address, 0));
-      socket.connect(new java.net.InetSocketAddress(server.getHost(), server.getPort()), 5_000);
-      socket.setSoTimeout(10_000);
-      String head = "POST /v1/sessions HTTP/1.1\r\nHost: " + server.getHost() + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
-      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      socket.getOutputStream().write(body);
-      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
-      return Integer.parseInt(status.split(" ")[1]);
-    }
+    String body = HttpJson.MAPPER.writeValueAsString(Map.of("username", username, "password", password, "device", "laptop"));
+    return http.rawStatus(address, "POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
   }
 
   @Test

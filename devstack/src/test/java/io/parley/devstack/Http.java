@@ -77,4 +77,20 @@ final class Http {
     }
     return in.body().get("token").asText();
   }
+
+  /**
+   * Writes {@code request} as it is on a fresh connection from {@code localAddress} (any 127.x.y.z
+   * is this host) and returns the status of the answer: for requests the HTTP client would not send.
+   */
+  int rawStatus(String localAddress, String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+      socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    }
+  }
 }

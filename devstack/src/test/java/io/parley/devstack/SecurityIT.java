@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.auth.TokenService;
 import io.parley.model.Conversations;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -222,22 +218,10 @@ class SecurityIT {
         assertThat(status).as(method + " " + id).isIn(400, 404);
       }
     }
-    assertThat(rawStatus("GET /v1/assets/../../etc/passwd HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+    assertThat(http.rawStatus("127.0.0.1", "GET /v1/assets/../../etc/passwd HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
         + "\r\nConnection: close\r\n\r\n")).isIn(400, 404);
-    assertThat(rawStatus("GET /v1/users/me/groups HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024)
+    assertThat(http.rawStatus("127.0.0.1", "GET /v1/users/me/groups HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024)
         + "\r\nConnection: close\r\n\r\n")).isEqualTo(431);
     assertThat(http.get("/v1/users/me/groups", token).status()).as("the server answers on").isEqualTo(200);
-  }
-
-  /** The status line of a request written as is on a fresh connection. */
-  private static int rawStatus(String request) throws Exception {
-    URI server = it.stack.gateway(0).uri();
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(server.getHost(), server.getPort()), 5_000);
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
-      return Integer.parseInt(status.split(" ")[1]);
-    }
   }
 }
