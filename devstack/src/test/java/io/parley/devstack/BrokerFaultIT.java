@@ -71,41 +71,44 @@ class BrokerFaultIT {
   @Test
   @Timeout(330)
   void shouldDeliverEverythingOnceWhenTheBrokerLeadingTheMailboxIsKilled() throws Exception {
-    CrashLedger ledger = new CrashLedger();
-    List<SendLoad.Route> routes = run.pairs(ledger, "ka", 5);
-    try (SendLoad traffic = run.start(ledger, routes, 40)) {
-      run.awaitFlowing(ledger, 20);
-      run.pause(500, 2_000);
-      int doomed = brokers.busiestLeader(List.of(messagePath.get(0)));
+    underTraffic("ka", (ledger, doomed) -> {
       brokers.kill(doomed);
       run.log("killed broker %d, which led the most mailbox partitions, after %d sends", doomed, ledger.sentCount());
       Thread.sleep(5_000); // the load runs on through the failover
       brokers.restart(doomed);
       run.log("started broker %d again", doomed);
-      run.awaitCaughtUp(ledger, ledger.sentCount(), FAILOVER);
-      brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(60));
-      Thread.sleep(2_000);
-    }
-    run.verify(ledger);
+    });
   }
 
   @Test
   @Timeout(330)
   void shouldDeliverEverythingOnceWhenTheBrokerLeadingTheMailboxHangsFor30Seconds() throws Exception {
+    underTraffic("kb", (ledger, hung) -> {
+      brokers.pause(hung);
+      run.log("paused broker %d (SIGSTOP), which led the most mailbox partitions, after %d sends", hung, ledger.sentCount());
+      Thread.sleep(30_000); // the fault lasts this long
+      brokers.resume(hung);
+      run.log("resumed broker %d after 30 s, %d sends so far", hung, ledger.sentCount());
+    });
+  }
+
+  /** What a fault does to the broker leading the most mailbox partitions, while traffic runs. */
+  @FunctionalInterface
+  private interface Fault {
+    void strike(CrashLedger ledger, int broker) throws Exception;
+  }
+
+  /** Five pairs at 40 msg/s; the fault strikes once traffic flows; then the catch-up and the verdict. */
+  private void underTraffic(String prefix, Fault fault) throws Exception {
     CrashLedger ledger = new CrashLedger();
-    List<SendLoad.Route> routes = run.pairs(ledger, "kb", 5);
+    List<SendLoad.Route> routes = run.pairs(ledger, prefix, 5);
     try (SendLoad traffic = run.start(ledger, routes, 40)) {
       run.awaitFlowing(ledger, 20);
       run.pause(500, 2_000);
-      int hung = brokers.busiestLeader(List.of(messagePath.get(0)));
-      brokers.pause(hung);
-      run.log("paused broker %d (SIGSTOP), which led the most mailbox partitions, after %d sends", hung, ledger.sentCount());
-      Thread.sleep(30_000);
-      brokers.resume(hung);
-      run.log("resumed broker %d after 30 s, %d sends so far", hung, ledger.sentCount());
+      fault.strike(ledger, brokers.busiestLeader(List.of(messagePath.get(0))));
       run.awaitCaughtUp(ledger, ledger.sentCount(), FAILOVER);
       brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(60));
-      Thread.sleep(2_000);
+      Thread.sleep(2_000); // traffic goes on a little past the recovery
     }
     run.verify(ledger);
   }

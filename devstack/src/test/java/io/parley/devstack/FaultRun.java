@@ -127,18 +127,15 @@ final class FaultRun implements AutoCloseable {
     long drainStart = System.nanoTime();
     // The last sends' answers first: a send acknowledged after the drain began would count as
     // missing without having had its chance. (Sends written into a socket given up on stay unanswered.)
-    long answersBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (ledger.unanswered() > 0 && System.nanoTime() < answersBy) {
-      Thread.sleep(100);
-    }
-    awaitQuiet(ledger, Duration.ofSeconds(40));
+    awaitAtMost(() -> ledger.unanswered() == 0, Duration.ofSeconds(10));
+    awaitAtMost(() -> ledger.outstanding() == 0, Duration.ofSeconds(40));
     int missingWithoutSync = ledger.outstanding();
     if (missingWithoutSync > 0) {
       log("%d deliveries/receipts still missing after 40 s; syncing every device", missingWithoutSync);
       for (RecordingClient c : devices) {
         c.sync(ledger.contiguous(c.user));
       }
-      awaitQuiet(ledger, Duration.ofSeconds(20));
+      awaitAtMost(() -> ledger.outstanding() == 0, Duration.ofSeconds(20));
     }
     Thread.sleep(1_500); // late repeats of a seq belong in the count
     CrashLedger.Report report = ledger.check();
@@ -162,10 +159,12 @@ final class FaultRun implements AutoCloseable {
     return report;
   }
 
-  private static void awaitQuiet(CrashLedger ledger, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (ledger.outstanding() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(200);
+  /** Waits until {@code done} or {@code timeout}, whichever comes first; what is left is for the caller to judge. */
+  private static void awaitAtMost(BooleanSupplier done, Duration timeout) {
+    try {
+      Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(done::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      // judged by the caller
     }
   }
 

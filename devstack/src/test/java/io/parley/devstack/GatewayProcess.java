@@ -98,12 +98,7 @@ final class GatewayProcess implements AutoCloseable {
 
 
   String tail() {
-    try {
-      String text = Files.readString(log, StandardCharsets.UTF_8);
-      return text.substring(Math.max(0, text.length() - 3_000));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return TopologyProcess.tail(log, 3_000);
   }
 
   @Override

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
+import org.awaitility.Awaitility;
 
 /**
  * A Kafka cluster of combined KRaft nodes (broker and controller), each a JVM of its own, so that a
@@ -184,44 +185,28 @@ final class KafkaBrokers implements AutoCloseable {
   }
 
   /** Waits until every partition of these topics has all its replicas in sync again. */
-  void awaitFullyReplicated(Collection<String> topics, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  void awaitFullyReplicated(Collection<String> topics, Duration timeout) {
     try (Admin admin = admin()) {
-      while (true) {
-        boolean done = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-            .flatMap(d -> d.partitions().stream()).allMatch(p -> p.isr().size() == p.replicas().size());
-        if (done) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("partitions not back in sync within " + timeout);
-        }
-        Thread.sleep(250);
-      }
+      Awaitility.await("partitions back in sync").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() ->
+          admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+              .flatMap(d -> d.partitions().stream()).allMatch(p -> p.isr().size() == p.replicas().size()));
     }
   }
 
-  private void awaitBrokers(int count, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  private void awaitBrokers(int count, Duration timeout) {
     try (Admin admin = admin()) {
-      while (true) {
+      Awaitility.await(count + " brokers registered").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
         for (int i = 0; i < processes.length; i++) {
           if (!processes[i].isAlive()) {
             throw new IllegalStateException("broker " + (i + 1) + " exited:\n" + tail(i + 1));
           }
         }
         try {
-          if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == count) {
-            return;
-          }
+          return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == count;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notYet) {
-          // the quorum is still forming
+          return false; // the quorum is still forming
         }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("not " + count + " brokers within " + timeout + ":\n" + tail(1));
-        }
-        Thread.sleep(250);
-      }
+      });
     }
   }
 
@@ -231,12 +216,7 @@ final class KafkaBrokers implements AutoCloseable {
   }
 
   String tail(int node) {
-    try {
-      String log = Files.readString(dir.resolve("broker-" + node + ".log"), StandardCharsets.UTF_8);
-      return log.substring(Math.max(0, log.length() - 3_000));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return TopologyProcess.tail(dir.resolve("broker-" + node + ".log"), 3_000);
   }
 
   @Override

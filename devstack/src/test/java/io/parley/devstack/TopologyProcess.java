@@ -158,9 +158,14 @@ final class TopologyProcess implements AutoCloseable {
   }
 
   String tail() {
+    return tail(log, 6_000);
+  }
+
+  /** The last {@code chars} characters of a forked process's log, for a failure's message. */
+  static String tail(Path log, int chars) {
     try {
       String text = Files.readString(log, StandardCharsets.UTF_8);
-      return text.length() <= 6000 ? text : text.substring(text.length() - 6000);
+      return text.substring(Math.max(0, text.length() - chars));
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
