@@ -26,6 +26,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class Mailbox {
   /** Time values at or above this are expiry times; below, a dedupe value is a seq written before sweeps existed. */
   private static final long EPOCH_MS_FLOOR = 1_000_000_000_000L;
+  /**
+   * Seq ranges shorter than this are read key by key rather than scanned. A RocksDB iterator steps
+   * past the range's last live key to the next one, over every tombstone in between, and right
+   * after a burst the next user's acknowledged entries are thousands of tombstones until
+   * compaction: a scan per ack then costs far more than a few point reads, which bloom filters and
+   * the record cache answer.
+   */
+  static final int POINT_READS_MAX = 1024;
 
   /** Written by mailboxes older than {@link DeviceTable#getLastSeq()}; read, never written. */
   private final KeyValueStore<String, Long> legacySeqs;
@@ -46,6 +54,8 @@ final class Mailbox {
     this.dedupe = context.getStateStore(MailboxStores.DEDUPE);
     this.expiry = context.getStateStore(MailboxStores.EXPIRY);
     this.sessions = context.getStateStore(MailboxStores.SESSIONS);
+    MailboxStores.dropDeletesOfUnflushedKeys(context.getStateStore(MailboxStores.INBOX));
+    MailboxStores.dropDeletesOfUnflushedKeys(context.getStateStore(MailboxStores.SESSIONS));
     this.retention = retention;
     this.dedupeTtl = dedupeTtl;
   }
@@ -88,22 +98,19 @@ final class Mailbox {
     }
   }
 
-  /** Inbox entries of one user with fromSeq <= seq <= toSeq, in seq order. */
-  List<KeyValue<Long, InboxEntry>> entries(String user, long fromSeq, long toSeq) {
-    List<KeyValue<Long, InboxEntry>> out = new ArrayList<>();
-    if (fromSeq > toSeq) {
-      return out;
-    }
-    try (KeyValueIterator<String, InboxEntry> it = inbox.range(MailboxKeys.seq(user, fromSeq), MailboxKeys.seq(user, toSeq))) {
-      it.forEachRemaining(kv -> out.add(KeyValue.pair(MailboxKeys.seqOf(kv.key), kv.value)));
-    }
-    return out;
-  }
-
   /** Up to {@code limit} entries in [fromSeq, toSeq] that {@code device} has not acknowledged, in seq order. */
   List<KeyValue<Long, InboxEntry>> unsent(String user, DeviceState device, long fromSeq, long toSeq, int limit) {
     List<KeyValue<Long, InboxEntry>> out = new ArrayList<>();
     if (fromSeq > toSeq || limit <= 0) {
+      return out;
+    }
+    if (toSeq - fromSeq < POINT_READS_MAX) {
+      for (long seq = fromSeq; seq <= toSeq && out.size() < limit; seq++) {
+        InboxEntry entry = Devices.hasAcked(device, seq) ? null : inbox.get(MailboxKeys.seq(user, seq));
+        if (entry != null) {
+          out.add(KeyValue.pair(seq, entry));
+        }
+      }
       return out;
     }
     try (KeyValueIterator<String, InboxEntry> it = inbox.range(MailboxKeys.seq(user, fromSeq), MailboxKeys.seq(user, toSeq))) {
@@ -124,9 +131,20 @@ final class Mailbox {
 
   /** Removes inbox entries with fromSeq <= seq <= toSeq; their refs stay until retention. */
   void drop(String user, long fromSeq, long toSeq) {
-    for (KeyValue<Long, InboxEntry> kv : entries(user, fromSeq, toSeq)) {
-      inbox.delete(MailboxKeys.seq(user, kv.key));
+    if (fromSeq > toSeq) {
+      return;
     }
+    if (toSeq - fromSeq < POINT_READS_MAX) {
+      for (long seq = fromSeq; seq <= toSeq; seq++) {
+        inbox.delete(MailboxKeys.seq(user, seq));
+      }
+      return;
+    }
+    List<String> gone = new ArrayList<>();
+    try (KeyValueIterator<String, InboxEntry> it = inbox.range(MailboxKeys.seq(user, fromSeq), MailboxKeys.seq(user, toSeq))) {
+      it.forEachRemaining(kv -> gone.add(kv.key));
+    }
+    gone.forEach(inbox::delete);
   }
 
   MessageRef ref(String user, long seq) {

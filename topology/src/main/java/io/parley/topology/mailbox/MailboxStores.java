@@ -6,9 +6,12 @@ import io.parley.schemas.state.InboxEntry;
 import io.parley.schemas.state.MessageRef;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.CachingKeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /** The RocksDB stores a mailbox task owns; every key starts with the user it belongs to (see {@link MailboxKeys}). */
 public final class MailboxStores {
@@ -48,6 +51,30 @@ public final class MailboxStores {
 
   public static String[] names() {
     return new String[] {SEQ, INBOX, REFS, DEVICES, DEDUPE, EXPIRY, SESSIONS};
+  }
+
+  /**
+   * Makes the record cache of {@code store} drop the delete of a key that never left the cache: an
+   * inbox entry acknowledged within the commit that stored it then writes nothing at all, where the
+   * cache alone would still write a tombstone to RocksDB and the changelog for a key neither holds.
+   *
+   * <p>Streams skips such deletes only for a cache that has a flush listener (the DSL's tables set
+   * one); a processor's store gets a listener that does nothing, set on the caching layer itself so
+   * flushed values are not deserialized for it. Deletes of keys RocksDB holds are written as before,
+   * so the changelog restores the same state. A store without a cache is left as it is.
+   *
+   * @return whether a cache was found
+   */
+  static boolean dropDeletesOfUnflushedKeys(StateStore store) {
+    StateStore layer = store;
+    while (layer instanceof WrappedStateStore<?, ?, ?> wrapped) {
+      if (layer instanceof CachingKeyValueStore caching) {
+        caching.setFlushListener(flushed -> { }, false);
+        return true;
+      }
+      layer = wrapped.wrapped();
+    }
+    return false;
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, org.apache.kafka.common.serialization.Serde<V> values,
