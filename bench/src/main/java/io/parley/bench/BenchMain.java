@@ -1,5 +1,6 @@
 package io.parley.bench;
 
+import io.parley.bench.idle.StackIdle;
 import io.parley.bench.report.BenchResults;
 import io.parley.bench.scenario.RateSearch;
 import io.parley.config.ConfigSource;
@@ -19,10 +20,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "parley bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Measure Parley on this machine against the raw Kafka limit of the same broker, in one run,",
         "and write the figures into docs/benchmarks.md. Exits 2 if any message was lost, duplicated or reordered.",
-        "Scenarios: all (default), baseline, throughput, latency, guarantee, groups, history, idle, smoke."})
+        "Scenarios: all (default), baseline, throughput, latency, guarantee, groups, history, idle, up, smoke."})
 public final class BenchMain implements Callable<Integer> {
 
-  @Parameters(index = "0", defaultValue = "all", description = "all | baseline | throughput | latency | guarantee | groups | history | idle | smoke")
+  @Parameters(index = "0", defaultValue = "all", description = "all | baseline | throughput | latency | guarantee | groups | history | idle | up | smoke")
   String scenario;
 
   @Option(names = "--users", description = "sockets (users) of the 1:1 load, an even number (default 200; smoke 10)")
@@ -66,6 +67,12 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--idle-levels", split = ",", description = "idle socket counts (default 10000,50000,100000)")
   List<Integer> idleLevels;
+
+  @Option(names = "--up-settle", description = "up: seconds the idle stack runs before it is measured (default 180)")
+  Double upSettle;
+
+  @Option(names = "--up-measure", description = "up: seconds the idle stack is measured (default 60)")
+  Double upMeasure;
 
   @Option(names = "--settle", description = "seconds of unmeasured load on each fresh instance before its search (default 20; smoke 0)")
   Double settle;
@@ -119,6 +126,12 @@ public final class BenchMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Scenario chosen = Scenario.valueOf(scenario.toUpperCase(java.util.Locale.ROOT));
+    if (chosen == Scenario.UP) {
+      Path page = noReport ? null : report != null ? report : Path.of("docs/benchmarks-idle.md");
+      StackIdle.run(new StackIdle.Options(workDir, BenchRun.seconds(or(upSettle, 180.0)), BenchRun.seconds(or(upMeasure, 60.0)),
+          page, command(), note));
+      return 0;
+    }
     boolean smoke = chosen == Scenario.SMOKE;
     Path reportFile = noReport ? null : report != null ? report : Path.of(smoke ? "bench/target/bench-smoke.md" : "docs/benchmarks.md");
     Path chartFile = noReport ? null : chart != null ? chart : Path.of(smoke ? "bench/target/bench-smoke.png" : "docs/benchmarks-latency.png");

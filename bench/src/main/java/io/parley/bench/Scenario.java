@@ -18,6 +18,8 @@ public enum Scenario {
   /** (a)-style searches with and without the Cassandra history sink, on one Cassandra node. */
   HISTORY(false, false, false, false, false, true),
   IDLE(false, false, false, true, false, false),
+  /** The idle local stack: {@code ./parley up} with nobody connected, its CPU per process and thread. */
+  UP(false, false, false, false, false, false),
   /** Everything but history, seconds long and tiny, to prove the harness works; the numbers mean nothing. */
   SMOKE(true, true, true, true, true, false);
 
