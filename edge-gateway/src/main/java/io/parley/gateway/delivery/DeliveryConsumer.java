@@ -70,8 +70,9 @@ public final class DeliveryConsumer implements AutoCloseable {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000,
-        // A fetch ends as soon as a record lands; this only bounds how often an idle gateway asks.
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500),
+        // A fetch ends as soon as a record lands (read uncommitted: no commit to wait for); this
+        // only bounds how often an idle gateway asks.
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 2000),
         new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "deliveries-" + gatewayId);
     this.thread.setDaemon(true);
