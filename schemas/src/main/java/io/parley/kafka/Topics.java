@@ -146,6 +146,21 @@ public final class Topics {
         Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
   }
 
+  /**
+   * The analytics job's topic tag of each message, keyed by {@code sender/messageId}, JSON values
+   * (docs/analytics.md); compacted. The job, which cannot use this registry, creates it alike.
+   */
+  public Topic<String, String> messageTags() {
+    return new Topic<>(prefix + "message-tags", KEYS, Serdes.String(), 4,
+        Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
+  }
+
+  /** The analytics job's topic counts per trend window, keyed by {@code windowStart|tag}, JSON values; compacted. */
+  public Topic<String, String> topicTrends() {
+    return new Topic<>(prefix + "topic-trends", KEYS, Serdes.String(), 1,
+        Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
+  }
+
   /** Records no Parley reader could decode, with headers saying where they came from and why. */
   public Topic<byte[], byte[]> deadLetters() {
     return new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray(), 1,
