@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka Connect worker in the local stack's JVM (standalone mode) running Parley's sinks: last seen
- * always, the messages connector only in {@code history.mode=permanent}. Its connector metrics are
+ * and the analytics job's trends always, messages and their tags only in {@code history.mode=permanent}. Its connector metrics are
  * served on {@code /metrics} as {@code parley_sink_*}.
  */
 public final class ConnectService implements LocalService {
@@ -40,7 +40,8 @@ public final class ConnectService implements LocalService {
     Topics topics = Topics.from(context.config());
     short replication = (short) context.config().integer("kafka.replication.factor", 1);
     // The sinks' topics may not exist yet (the topology creates them later): create them alike.
-    TopicProvisioner.ensure(context.bootstrapServers(), List.of(topics.messages(), topics.lastSeen(), topics.deadLetters()),
+    TopicProvisioner.ensure(context.bootstrapServers(), List.of(topics.messages(), topics.lastSeen(), topics.deadLetters(),
+        topics.messageTags(), topics.topicTrends()),
         replication);
     worker = ConnectWorker.start(context.bootstrapServers(), context.dataDir().resolve("connect"), Map.of());
     metrics = new ConnectMetrics();
@@ -52,18 +53,26 @@ public final class ConnectService implements LocalService {
     int tasks = context.config().integer("connect.tasks", 1);
     HistoryMode mode = HistorySettings.from(context.config()).mode();
     worker.put(ParleyConnectors.LAST_SEEN, ParleyConnectors.lastSeen(topics, cassandra, tasks, replication));
+    worker.put(ParleyConnectors.TOPIC_TRENDS, ParleyConnectors.topicTrends(topics, cassandra, replication));
     if (mode == HistoryMode.PERMANENT) {
       worker.put(ParleyConnectors.MESSAGES, ParleyConnectors.messages(topics, cassandra, tasks, replication));
-    } else if (worker.status(ParleyConnectors.MESSAGES).isPresent()) {
-      worker.delete(ParleyConnectors.MESSAGES);
+      worker.put(ParleyConnectors.MESSAGE_TAGS, ParleyConnectors.messageTags(topics, cassandra, tasks, replication));
+    } else {
+      for (String historyOnly : List.of(ParleyConnectors.MESSAGES, ParleyConnectors.MESSAGE_TAGS)) {
+        if (worker.status(historyOnly).isPresent()) {
+          worker.delete(historyOnly);
+        }
+      }
     }
     worker.awaitRunning(ParleyConnectors.LAST_SEEN, Duration.ofSeconds(60));
+    worker.awaitRunning(ParleyConnectors.TOPIC_TRENDS, Duration.ofSeconds(60));
     if (mode == HistoryMode.PERMANENT) {
       worker.awaitRunning(ParleyConnectors.MESSAGES, Duration.ofSeconds(60));
+      worker.awaitRunning(ParleyConnectors.MESSAGE_TAGS, Duration.ofSeconds(60));
     }
     settings = Map.of("connect.rest.url", worker.restUrl().toString());
     log.info("Kafka Connect at {} runs {}", worker.restUrl(),
-        mode == HistoryMode.PERMANENT ? "both sinks" : "the last-seen sink (history.mode=ephemeral)");
+        mode == HistoryMode.PERMANENT ? "every sink" : "the last-seen and trends sinks (history.mode=ephemeral)");
   }
 
   @Override

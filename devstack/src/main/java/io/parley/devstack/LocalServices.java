@@ -14,6 +14,7 @@ final class LocalServices {
     services.add(new CassandraService());
     services.add(new ConnectService());
     services.add(new HistoryService());
+    services.add(new AnalyticsJobService());
     return services;
   }
 }

@@ -60,6 +60,9 @@ public final class ParleyCli {
     @Option(names = "--fresh", description = "delete the data folder first")
     boolean fresh;
 
+    @Option(names = "--no-analytics", description = "do not run the analytics job that tags messages by topic (docs/analytics.md)")
+    boolean noAnalytics;
+
     @Override
     public Integer call() throws Exception {
       if (fresh) {
@@ -67,6 +70,8 @@ public final class ParleyCli {
       }
       long started = System.nanoTime();
       ConfigSource settings = ConfigSource.load(Optional.ofNullable(config));
+      settings = settings.with(AnalyticsJobService.ENABLED,
+          noAnalytics ? "false" : settings.get(AnalyticsJobService.ENABLED).orElse("true"));
       LocalStack stack;
       try {
         stack = LocalStack.start(data.dir, settings.with("gateway.port", String.valueOf(port)), gateways);
@@ -90,6 +95,10 @@ public final class ParleyCli {
       System.out.println("  HTTP        " + http);
       System.out.println("  Metrics     " + http.resolve("/metrics"));
       System.out.println("  Kafka       " + stack.bootstrapServers());
+      if (settings.bool(AnalyticsJobService.ENABLED, false)) {
+        System.out.println("  Analytics   tags in history (\"tag\") and " + http.resolve("/v1/trends") + "; log "
+            + stack.service(AnalyticsJobService.class).logFile());
+      }
       System.out.println();
       System.out.println("  Sign up:                 ./parley signup alice   (and bob)");
       System.out.println("  Chat in two terminals:   ./parley chat alice     ./parley chat bob");

@@ -41,6 +41,7 @@ public final class Directory {
 
   private final Jdbi jdbi;
   private final Runnable membershipCommitted;
+  private final SignInRecorder signIns;
   private final DirectoryConfig config;
   private final Passwords passwords;
   private final TokenService tokens;
@@ -50,6 +51,12 @@ public final class Directory {
   private final Cache<String, Optional<Profile>> profiles = Caffeine.newBuilder()
       .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
 
+  /** Told of every successful sign-in, after the device is registered (the events topic's {@code signed_in}). */
+  @FunctionalInterface
+  public interface SignInRecorder {
+    void signedIn(String user, String device, long at);
+  }
+
   /** The outcome of a sign-in: a token for one device. */
   public record Session(String token, Profile user) {}
 
@@ -58,16 +65,18 @@ public final class Directory {
 
   public Directory(Jdbi jdbi, DirectoryConfig config, Passwords passwords, TokenService tokens, DeviceRegistry devices,
       Clock clock) {
-    this(jdbi, config, passwords, tokens, devices, clock, () -> { });
+    this(jdbi, config, passwords, tokens, devices, clock, () -> { }, (user, device, at) -> { });
   }
 
   /**
    * @param membershipCommitted runs after every committed membership change (its outbox rows are in
    *     MySQL): the local relay publishes them at once instead of at its next poll
+   * @param signIns records each sign-in as an app event
    */
   public Directory(Jdbi jdbi, DirectoryConfig config, Passwords passwords, TokenService tokens, DeviceRegistry devices,
-      Clock clock, Runnable membershipCommitted) {
+      Clock clock, Runnable membershipCommitted, SignInRecorder signIns) {
     this.membershipCommitted = membershipCommitted;
+    this.signIns = signIns;
     this.jdbi = jdbi;
     this.config = config;
     this.passwords = passwords;
@@ -115,6 +124,7 @@ public final class Directory {
       throw new DirectoryException(401, "unauthorized", "wrong username or password");
     }
     devices.registered(username, device);
+    signIns.signedIn(username, device, clock.millis());
     return new Session(tokens.issue(username, device), user.get().profile());
   }
 

@@ -3,6 +3,7 @@ package io.parley.gateway;
 import io.parley.auth.Principal;
 import io.parley.auth.TokenService;
 import io.parley.gateway.delivery.DeliveryConsumer;
+import io.parley.gateway.events.AppEvents;
 import io.parley.gateway.frames.InboundFrames;
 import io.parley.gateway.kafka.GatewayProducer;
 import io.parley.gateway.kafka.LeaseRenewer;
@@ -74,7 +75,8 @@ public final class GatewayServer implements AutoCloseable {
     this.deliveries = new DeliveryConsumer(config.bootstrapServers(), config.topics(), config.gatewayId(),
         connections, metrics, producer, config.maxQueuedBytesTotal());
     this.services = new SocketServices(config, incarnation, producer, connections,
-        new InboundFrames(config.maxBodyChars(), config.maxAttachments()), metrics, sendPolicy, crashed::get);
+        new InboundFrames(config.maxBodyChars(), config.maxAttachments()), metrics, sendPolicy, crashed::get,
+        new AppEvents(config.gatewayId()));
   }
 
   /**
@@ -88,7 +90,7 @@ public final class GatewayServer implements AutoCloseable {
       SendPolicy sendPolicy, Map<String, Handler> routes) throws Exception {
     TopicProvisioner.ensure(config.bootstrapServers(), List.of(
         config.topics().deliveries(config.gatewayId()), config.topics().mailbox(), config.topics().gateways(),
-        config.topics().heartbeats(), config.topics().deadLetters()), config.replicationFactor());
+        config.topics().heartbeats(), config.topics().events(), config.topics().deadLetters()), config.replicationFactor());
     GatewayServer gateway = new GatewayServer(config, families, sendPolicy);
     try {
       gateway.leases.start(config.leaseInterval());

@@ -22,6 +22,7 @@ public final class HistoryApi {
     Map<String, Handler> routes = new LinkedHashMap<>();
     routes.put(MessagesHandler.PATH, new MessagesHandler(settings, access, store, bearer, metrics));
     routes.put(ChatListHandler.PATH, new ChatListHandler(settings, store, bearer, metrics));
+    routes.put(TrendsHandler.PATH, new TrendsHandler(store, bearer, metrics));
     routes.put(PresenceHandler.PATH, new PresenceHandler(users, groups, settings.presenceVisibility(), store, bearer, metrics));
     return routes;
   }

@@ -9,8 +9,8 @@ import java.net.URI;
 /**
  * The history API as its own process: {@link HistoryBackend}'s routes behind a Jetty server on
  * {@code history.host:history.port}, with {@code /metrics} and {@code /healthz}. A load balancer
- * routes {@code /v1/conversations/*}, {@code /v1/users/{id}/conversations} and
- * {@code /v1/users/{id}/presence} of the public origin here. Stateless: run as many as the reads need.
+ * routes {@code /v1/conversations/*}, {@code /v1/users/{id}/conversations},
+ * {@code /v1/users/{id}/presence} and {@code /v1/trends} of the public origin here. Stateless: run as many as the reads need.
  */
 public final class HistoryServer implements AutoCloseable {
   private final HistoryBackend backend;

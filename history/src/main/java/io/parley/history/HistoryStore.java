@@ -7,7 +7,10 @@ import io.parley.sinks.history.HistoryQuery;
 import io.parley.sinks.history.HistoryReader;
 import io.parley.sinks.history.MessagePosition;
 import io.parley.sinks.lastseen.PresenceReader;
+import io.parley.sinks.tags.MessageTag;
+import io.parley.sinks.tags.TagReader;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What the API reads; Cassandra in production, a fake in handler tests. */
@@ -24,10 +27,17 @@ public interface HistoryStore {
 
   Optional<PresenceReader.Presence> presence(String user);
 
+  /** The analytics job's tags of the conversation's messages sent from {@code from} to {@code to}, by message identity. */
+  Map<String, MessageTag> tags(String conversation, long from, long to);
+
+  /** The newest {@code windows} trend windows that started by {@code now}, newest first. */
+  List<TagReader.Window> trends(long now, int windows);
+
   /** Reads Parley's tables in {@code keyspace} (the schema must be applied). */
   static HistoryStore cassandra(CqlSession session, String keyspace) {
     HistoryReader history = new HistoryReader(session, keyspace);
     PresenceReader presence = new PresenceReader(session, keyspace);
+    TagReader tags = new TagReader(session, keyspace);
     return new HistoryStore() {
       @Override
       public HistoryPage read(HistoryQuery query) {
@@ -52,6 +62,16 @@ public interface HistoryStore {
       @Override
       public Optional<PresenceReader.Presence> presence(String user) {
         return presence.presence(user);
+      }
+
+      @Override
+      public Map<String, MessageTag> tags(String conversation, long from, long to) {
+        return tags.tags(conversation, from, to);
+      }
+
+      @Override
+      public List<TagReader.Window> trends(long now, int windows) {
+        return tags.latest(now, windows);
       }
     };
   }

@@ -9,6 +9,7 @@ import io.parley.sinks.history.HistoryPage;
 import io.parley.sinks.history.HistoryQuery;
 import io.parley.sinks.history.MessagePosition;
 import io.parley.sinks.history.MessageRow;
+import io.parley.sinks.tags.MessageTag;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -81,8 +82,9 @@ final class MessagesHandler extends ApiHandler {
           : new HistoryQuery(conversation, true, before, lower, Optional.ofNullable(from), limit));
     }
 
+    Map<String, MessageTag> tags = tags(conversation, page.messages());
     List<Map<String, Object>> messages = new ArrayList<>();
-    page.messages().forEach(m -> messages.add(json(m)));
+    page.messages().forEach(m -> messages.add(json(m, tags.get(MessageTag.identity(m.sender(), m.messageId())))));
     if (!forwards) {
       Collections.reverse(messages);
     }
@@ -97,7 +99,17 @@ final class MessagesHandler extends ApiHandler {
     return bound.filter(b -> b.compareTo(floor) > 0).orElse(floor);
   }
 
-  private static Map<String, Object> json(MessageRow m) {
+  /** The analytics job's tags of the page's messages: one range read over the page's times. */
+  private Map<String, MessageTag> tags(String conversation, List<MessageRow> messages) {
+    if (messages.isEmpty()) {
+      return Map.of();
+    }
+    long from = messages.stream().mapToLong(MessageRow::sentAt).min().getAsLong();
+    long to = messages.stream().mapToLong(MessageRow::sentAt).max().getAsLong();
+    return store.tags(conversation, from, to);
+  }
+
+  private static Map<String, Object> json(MessageRow m, MessageTag tag) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", m.messageId());
     out.put("from", m.sender());
@@ -117,6 +129,10 @@ final class MessagesHandler extends ApiHandler {
     }
     out.put("attachments", attachments);
     m.group().ifPresent(g -> out.put("group", g));
+    if (tag != null) { // absent until the analytics job has tagged it, or when no job runs
+      out.put("tag", tag.tag());
+      out.put("tagScore", tag.score());
+    }
     out.put("cursor", Cursors.format(m.place()));
     return out;
   }

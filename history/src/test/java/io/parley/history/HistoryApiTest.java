@@ -83,6 +83,30 @@ class HistoryApiTest {
     public Optional<PresenceReader.Presence> presence(String user) {
       return user.equals("bob") ? Optional.of(new PresenceReader.Presence(true, 1_234, 1_300)) : Optional.empty();
     }
+
+    /** The analytics job's tags, by message identity; the ranges the handler asked for. */
+    final Map<String, io.parley.sinks.tags.MessageTag> tags = new java.util.HashMap<>();
+    final List<long[]> tagRanges = new ArrayList<>();
+    List<io.parley.sinks.tags.TagReader.Window> windows = List.of();
+    final List<Integer> windowsAsked = new ArrayList<>();
+
+    @Override
+    public Map<String, io.parley.sinks.tags.MessageTag> tags(String conversation, long from, long to) {
+      tagRanges.add(new long[] {from, to});
+      Map<String, io.parley.sinks.tags.MessageTag> out = new java.util.HashMap<>();
+      tags.forEach((k, t) -> {
+        if (t.conversation().equals(conversation) && t.sentAt() >= from && t.sentAt() <= to) {
+          out.put(k, t);
+        }
+      });
+      return out;
+    }
+
+    @Override
+    public List<io.parley.sinks.tags.TagReader.Window> trends(long now, int windows) {
+      windowsAsked.add(windows);
+      return this.windows.stream().limit(windows).toList();
+    }
   }
 
   private Map<String, org.eclipse.jetty.server.Handler> routes;

@@ -1,5 +1,6 @@
 package io.parley.kafka;
 
+import io.parley.schemas.AppEvent;
 import io.parley.schemas.Delivery;
 import io.parley.schemas.GatewayLease;
 import io.parley.schemas.GroupMembers;
@@ -35,6 +36,7 @@ public final class Topics {
   private static final AvroSerde<GroupMessage> GROUP_MESSAGE = AvroSerde.of(GroupMessage.class);
   private static final AvroSerde<GroupMembers> GROUP_MEMBERS = AvroSerde.of(GroupMembers.class);
   private static final AvroSerde<GroupReceipt> GROUP_RECEIPT = AvroSerde.of(GroupReceipt.class);
+  private static final AvroSerde<AppEvent> APP_EVENT = AvroSerde.of(AppEvent.class);
 
   private final String prefix;
   private final Partitions partitions;
@@ -128,10 +130,35 @@ public final class Topics {
         Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
   }
 
+  /**
+   * App and user events (connections, sign-ins, the app's foreground and background), keyed by user.
+   * Partitioned like the mailbox: the topology counts them as activity for last seen beside the
+   * device table, as it does heartbeats.
+   */
+  public Topic<String, AppEvent> events() {
+    return new Topic<>(prefix + "events", KEYS, APP_EVENT, partitions.mailbox(),
+        Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+  }
+
   /** The canonical history log, keyed by conversation. */
   public Topic<String, StoredMessage> messages() {
     return new Topic<>(prefix + "messages", KEYS, STORED, partitions.messages(),
         Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+  }
+
+  /**
+   * The analytics job's topic tag of each message, keyed by {@code sender/messageId}, JSON values
+   * (docs/analytics.md); compacted. The job, which cannot use this registry, creates it alike.
+   */
+  public Topic<String, String> messageTags() {
+    return new Topic<>(prefix + "message-tags", KEYS, Serdes.String(), 4,
+        Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
+  }
+
+  /** The analytics job's topic counts per trend window, keyed by {@code windowStart|tag}, JSON values; compacted. */
+  public Topic<String, String> topicTrends() {
+    return new Topic<>(prefix + "topic-trends", KEYS, Serdes.String(), 1,
+        Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000"));
   }
 
   /** Records no Parley reader could decode, with headers saying where they came from and why. */
@@ -142,7 +169,7 @@ public final class Topics {
 
   /** The shared topics the topology needs before it starts (gateway topics are made by each gateway). */
   public List<Topic<?, ?>> topologyTopics() {
-    return List.of(mailbox(), gateways(), heartbeats(), lastSeen(), messages(), groupMessages(), groupMembers(), groupReceipts(),
+    return List.of(mailbox(), gateways(), heartbeats(), events(), lastSeen(), messages(), groupMessages(), groupMembers(), groupReceipts(),
         deadLetters());
   }
 }

@@ -2,6 +2,7 @@ package io.parley.topology;
 
 import io.parley.kafka.Topics;
 import io.parley.model.Ids;
+import io.parley.schemas.AppEvent;
 import io.parley.schemas.Delivery;
 import io.parley.schemas.GroupMembers;
 import io.parley.schemas.GroupMessage;
@@ -15,6 +16,7 @@ import io.parley.topology.deadletter.DecodingProcessor;
 import io.parley.topology.groups.GroupFanout;
 import io.parley.topology.handoff.Handoff;
 import io.parley.topology.handoff.Origins;
+import io.parley.topology.lastseen.ActivityProcessor;
 import io.parley.topology.lastseen.HeartbeatProcessor;
 import io.parley.topology.lastseen.Presence;
 import io.parley.topology.leases.GatewayLeases;
@@ -46,11 +48,12 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  * Hand-offs into the mailbox topic go through a {@link Handoff}: in production an idempotent
  * producer outside the transaction, stamped so the receiving mailbox applies each once ({@link Origins}).
  * heartbeats ─▶ heartbeats-decode ─▶ heartbeats ─▶ last-seen (coalesced; also on going online/offline)
+ * events     ─▶ events-decode     ─▶ activity   ─▶ last-seen (app and user events count as activity)
  * gateways ─▶ gateway-leases (global store, read by every mailbox task)
  * </pre>
  *
- * <p>Heartbeats are partitioned like the mailbox and share its sub-topology, so the heartbeat
- * processor reads the same device table the mailbox writes.
+ * <p>Heartbeats and events are partitioned like the mailbox and share its sub-topology, so their
+ * processors read the same device table the mailbox writes.
  */
 public final class ParleyTopology {
   public static final String MAILBOX_SOURCE = "mailbox-source";
@@ -60,6 +63,9 @@ public final class ParleyTopology {
   public static final String HEARTBEATS_SOURCE = "heartbeats-source";
   public static final String HEARTBEATS_DECODE = "heartbeats-decode";
   public static final String HEARTBEATS = "heartbeats";
+  public static final String EVENTS_SOURCE = "events-source";
+  public static final String EVENTS_DECODE = "events-decode";
+  public static final String ACTIVITY = "activity";
   public static final String GROUP_MEMBERS_SOURCE = "group-members-source";
   public static final String GROUP_MEMBERS_DECODE = "group-members-decode";
   public static final String GROUP_MESSAGES_SOURCE = "group-messages-source";
@@ -94,7 +100,12 @@ public final class ParleyTopology {
         () -> new DecodingProcessor<>(AvroSerde.of(Heartbeat.class), HEARTBEATS, DEAD_LETTERS, metrics), HEARTBEATS_SOURCE);
     topology.addProcessor(HEARTBEATS, () -> new HeartbeatProcessor(settings.lastSeenInterval()), HEARTBEATS_DECODE);
     topology.connectProcessorAndStateStores(HEARTBEATS, MailboxStores.DEVICES);
-    Presence.storeBuilders().forEach(store -> topology.addStateStore(store, MAILBOX, HEARTBEATS));
+    topology.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.events().name());
+    topology.addProcessor(EVENTS_DECODE,
+        () -> new DecodingProcessor<>(AvroSerde.of(AppEvent.class), ACTIVITY, DEAD_LETTERS, metrics), EVENTS_SOURCE);
+    topology.addProcessor(ACTIVITY, () -> new ActivityProcessor(settings.lastSeenInterval()), EVENTS_DECODE);
+    topology.connectProcessorAndStateStores(ACTIVITY, MailboxStores.DEVICES);
+    Presence.storeBuilders().forEach(store -> topology.addStateStore(store, MAILBOX, HEARTBEATS, ACTIVITY));
 
     topology.addSource(GROUP_MEMBERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.groupMembers().name());
     topology.addSource(GROUP_MESSAGES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.groupMessages().name());
@@ -119,9 +130,9 @@ public final class ParleyTopology {
     topology.addSink(MailboxProcessor.GROUP_RECEIPTS, topics.groupReceipts().name(), keys, AvroSerde.of(GroupReceipt.class), MAILBOX);
     topology.addSink(GroupFanout.MAILBOX, topics.mailbox().name(), keys, AvroSerde.of(MailboxCommand.class), GROUPS);
     topology.addSink(GroupFanout.MESSAGES, topics.messages().name(), keys, AvroSerde.of(StoredMessage.class), GROUPS);
-    topology.addSink(Presence.SINK, topics.lastSeen().name(), keys, AvroSerde.of(LastSeen.class), MAILBOX, HEARTBEATS);
+    topology.addSink(Presence.SINK, topics.lastSeen().name(), keys, AvroSerde.of(LastSeen.class), MAILBOX, HEARTBEATS, ACTIVITY);
     topology.addSink(DEAD_LETTERS, topics.deadLetters().name(), new ByteArraySerializer(), new ByteArraySerializer(),
-        MAILBOX_DECODE, HEARTBEATS_DECODE, GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE, GROUP_RECEIPTS_DECODE);
+        MAILBOX_DECODE, HEARTBEATS_DECODE, EVENTS_DECODE, GROUP_MEMBERS_DECODE, GROUP_MESSAGES_DECODE, GROUP_RECEIPTS_DECODE);
     return topology;
   }
 

@@ -48,7 +48,7 @@ public final class TopologyApp implements AutoCloseable {
   private TopologyApp(TopologyConfig config, PrometheusRegistry registry) {
     TopicProvisioner.ensure(config.bootstrapServers(), config.topics().topologyTopics(), config.replicationFactor());
     TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
-        List.of(config.topics().mailbox().name(), config.topics().heartbeats().name()));
+        List.of(config.topics().mailbox().name(), config.topics().heartbeats().name(), config.topics().events().name()));
     TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
         List.of(config.topics().groupMessages().name(), config.topics().groupMembers().name(), config.topics().groupReceipts().name()));
     TopologyMetrics metrics = new TopologyMetrics(registry);

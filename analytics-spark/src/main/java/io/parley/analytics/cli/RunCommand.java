@@ -51,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
       description = "where a query without a checkpoint starts: earliest or latest (default: ${DEFAULT-VALUE})")
   String startingOffsets;
 
+  @Option(names = "--trigger-seconds", defaultValue = "1",
+      description = "how often each query looks for new records; a longer trigger costs less when idle (default: ${DEFAULT-VALUE})")
+  int triggerSeconds;
+
   @Option(names = "--cores", description = "Spark threads (default: every core)")
   Integer cores;
 
@@ -61,7 +65,10 @@ final class RunCommand implements Callable<Integer> {
         : System.getenv().getOrDefault("PARLEY_KAFKA_TOPIC_PREFIX", JobConfig.DEFAULT_PREFIX);
     String checkpointDir = checkpoints != null ? checkpoints : dataDir.resolve("analytics").resolve("checkpoints").toString();
     JobConfig defaults = JobConfig.defaults(kafka, prefix, checkpointDir);
-    JobConfig config = new JobConfig(kafka, prefix, checkpointDir, startingOffsets, Duration.ofSeconds(1),
+    if (triggerSeconds < 1 || triggerSeconds > 3600) {
+      throw new IllegalArgumentException("--trigger-seconds must be 1 to 3600, was " + triggerSeconds);
+    }
+    JobConfig config = new JobConfig(kafka, prefix, checkpointDir, startingOffsets, Duration.ofSeconds(triggerSeconds),
         defaults.windowLength(), defaults.windowSlide(), defaults.watermark(), metricsHost, metricsPort);
     SparkSession spark = LocalSpark.start("parley-analytics", cores != null ? cores : Runtime.getRuntime().availableProcessors());
     try (TaggingJob job = TaggingJob.start(spark, config, options.loadOrTrain(spark))) {

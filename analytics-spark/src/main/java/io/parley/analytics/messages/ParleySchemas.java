@@ -26,6 +26,11 @@ public final class ParleySchemas {
     return parse(parser, "StoredMessage.avsc");
   }
 
+  /** The AppEvent schema of the {@code events} topic (no older version yet). */
+  public static Schema appEvent() {
+    return parse(new Schema.Parser(), "AppEvent.avsc");
+  }
+
   /** The older writer schemas of StoredMessage, oldest first. */
   public static List<Schema> olderStoredMessages() {
     List<Schema> older = new ArrayList<>();

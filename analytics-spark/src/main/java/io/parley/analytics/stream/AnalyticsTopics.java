@@ -34,6 +34,30 @@ public record AnalyticsTopics(String prefix) {
     return prefix + "topic-trends";
   }
 
+  /** App and user events, keyed by user, AppEvent (Avro); written by the gateways and the directory. */
+  public String events() {
+    return prefix + "events";
+  }
+
+  /** Active users per hour and day and session lengths, JSON values; compacted. */
+  public String usage() {
+    return prefix + "usage";
+  }
+
+  /** Whether {@code events} exists: Parley's services create it (with the mailbox's partition count, which the job cannot know). */
+  public boolean eventsExist(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      return admin.listTopics().names().get().contains(events());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot list the topics on " + bootstrapServers, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing topics", e);
+    }
+  }
+
   /** Parley's dead-letter topic: the raw record, headers {@code parley.dlq.*} saying why and from where. */
   public String deadLetters() {
     return prefix + "dead-letters";
@@ -52,6 +76,9 @@ public record AnalyticsTopics(String prefix) {
       }
       if (!existing.contains(topicTrends())) {
         missing.add(new NewTopic(topicTrends(), 1, (short) -1).configs(compacted));
+      }
+      if (!existing.contains(usage())) {
+        missing.add(new NewTopic(usage(), 1, (short) -1).configs(compacted));
       }
       if (!existing.contains(deadLetters())) {
         missing.add(new NewTopic(deadLetters(), 1, (short) -1)

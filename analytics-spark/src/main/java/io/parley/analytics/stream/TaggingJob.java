@@ -82,9 +82,16 @@ public final class TaggingJob implements AutoCloseable {
     try {
       StreamingQuery tags = startTags(spark, config, topics, tagger, metrics);
       StreamingQuery trends = startTrends(spark, config, topics);
+      List<StreamingQuery> all = new java.util.ArrayList<>(List.of(tags, trends));
+      if (topics.eventsExist(config.bootstrapServers())) {
+        all.addAll(UsageQueries.start(spark, config, topics));
+        log.info("deriving usage from {} into {}", topics.events(), topics.usage());
+      } else {
+        log.warn("no {} topic (Parley's gateways create it): usage is not derived", topics.events());
+      }
       log.info("tagging {} into {} and {} with model {}; metrics on port {}", topics.messages(), topics.messageTags(),
           topics.topicTrends(), tagger.model().version(), metrics.port());
-      return new TaggingJob(spark, metrics, List.of(tags, trends));
+      return new TaggingJob(spark, metrics, List.copyOf(all));
     } catch (TimeoutException e) {
       metrics.close();
       throw new IllegalStateException("a streaming query did not start", e);

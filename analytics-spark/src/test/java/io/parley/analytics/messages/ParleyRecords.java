@@ -49,6 +49,26 @@ public final class ParleyRecords {
     }
   }
 
+  /** An AppEvent as the gateways and the directory write it to {@code events}. */
+  public static byte[] event(String user, String name, long at, String session) {
+    Schema schema = ParleySchemas.appEvent();
+    GenericRecord event = new GenericData.Record(schema);
+    event.put("user", user);
+    event.put("device", "phone");
+    event.put("name", name);
+    event.put("at", at);
+    event.put("session", session);
+    event.put("source", session == null ? "directory" : "gateway-gw-1");
+    try {
+      ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(event);
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A valid record whose fingerprint names a schema no Parley version ever had. */
   public static byte[] unknownFingerprint() {
     byte[] bytes = current("alice", "m-x", "dm:alice:bob", "hello", 1L);

@@ -34,4 +34,11 @@ public sealed interface Inbound {
       return "heartbeat";
     }
   }
+
+  /** @param name one of {@link io.parley.gateway.events.AppEvents#CLIENT_NAMES} */
+  record Event(String name) implements Inbound {
+    public String type() {
+      return "event";
+    }
+  }
 }

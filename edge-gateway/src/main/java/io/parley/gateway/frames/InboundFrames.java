@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.gateway.events.AppEvents;
 import io.parley.model.Ids;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class InboundFrames {
       case "ack" -> ack(root);
       case "sync" -> sync(root);
       case "heartbeat" -> new Inbound.Heartbeat();
+      case "event" -> event(root);
       default -> throw new FrameException(ErrorCode.BAD_REQUEST, "unknown frame type \"" + clip(type.asText()) + "\"");
     };
   }
@@ -152,6 +154,18 @@ public final class InboundFrames {
       throw new FrameException(ErrorCode.BAD_REQUEST, "ack needs \"status\": \"delivered\" or \"read\"");
     }
     return new Inbound.Ack(seq, status.asText().equals("read"), upTo);
+  }
+
+  private static Inbound.Event event(JsonNode root) throws FrameException {
+    JsonNode name = root.get("name");
+    if (name == null || !name.isTextual()) {
+      throw new FrameException(ErrorCode.BAD_REQUEST, "event needs a string \"name\": app_foreground or app_background");
+    }
+    if (!AppEvents.CLIENT_NAMES.contains(name.asText())) {
+      throw new FrameException(ErrorCode.BAD_REQUEST,
+          "unknown event \"" + clip(name.asText()) + "\"; the names are app_foreground and app_background");
+    }
+    return new Inbound.Event(name.asText());
   }
 
   private static Inbound.Sync sync(JsonNode root) throws FrameException {

@@ -2,6 +2,7 @@ package io.parley.gateway.kafka;
 
 import io.parley.kafka.Topic;
 import io.parley.kafka.Topics;
+import io.parley.schemas.AppEvent;
 import io.parley.schemas.GatewayLease;
 import io.parley.schemas.GroupMessage;
 import io.parley.schemas.Heartbeat;
@@ -51,6 +52,10 @@ public final class GatewayProducer implements AutoCloseable {
 
   public CompletableFuture<RecordMetadata> heartbeat(Heartbeat heartbeat) {
     return send(topics.heartbeats(), heartbeat.getUser(), heartbeat);
+  }
+
+  public CompletableFuture<RecordMetadata> event(AppEvent event) {
+    return send(topics.events(), event.getUser(), event);
   }
 
   public CompletableFuture<RecordMetadata> lease(GatewayLease lease) {

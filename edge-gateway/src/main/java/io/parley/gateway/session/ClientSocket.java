@@ -3,6 +3,7 @@ package io.parley.gateway.session;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.parley.auth.Principal;
+import io.parley.gateway.events.AppEvents;
 import io.parley.gateway.frames.ErrorCode;
 import io.parley.gateway.frames.FrameException;
 import io.parley.gateway.frames.Inbound;
@@ -102,6 +103,7 @@ public final class ClientSocket implements Session.Listener {
         closeWith(CLOSE_UNAVAILABLE, "messaging is unavailable; reconnect later", "unavailable");
       }
     });
+    record(AppEvents.CONNECTION_OPENED, now);
     session.demand();
   }
 
@@ -120,6 +122,16 @@ public final class ClientSocket implements Session.Listener {
     services.producer().mailbox(user(), new MailboxCommand(goodbye)).whenComplete((md, error) -> {
       if (error != null) {
         log.debug("session close of {}/{} not recorded; the gateway lease covers it: {}", user(), device(), error.getMessage());
+      }
+    });
+    record(AppEvents.CONNECTION_CLOSED, goodbye.getAt());
+  }
+
+  /** Connection events are for last seen and usage counts: one lost to a Kafka outage is logged, not retried. */
+  private void record(String event, long at) {
+    services.producer().event(services.events().of(user(), device(), event, sessionId, at)).whenComplete((md, error) -> {
+      if (error != null) {
+        log.debug("{} of {}/{} not recorded: {}", event, user(), device(), error.getMessage());
       }
     });
   }
@@ -200,6 +212,8 @@ public final class ClientSocket implements Session.Listener {
       forward(new MailboxCommand(new Sync(device(), services.config().gatewayId(), services.incarnation(), sessionId, sync.after())), null);
     } else if (frame instanceof Inbound.Heartbeat) {
       track(services.producer().heartbeat(new Heartbeat(user(), device(), System.currentTimeMillis())), null);
+    } else if (frame instanceof Inbound.Event event) {
+      track(services.producer().event(services.events().of(user(), device(), event.name(), sessionId, System.currentTimeMillis())), null);
     }
   }
 

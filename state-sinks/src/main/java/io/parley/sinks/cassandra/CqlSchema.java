@@ -32,7 +32,7 @@ public final class CqlSchema {
   private static final Logger log = LoggerFactory.getLogger(CqlSchema.class);
   public static final String COMPONENT = "history";
   /** Every version, oldest first. A new version is a new file appended here; applied files never change. */
-  static final List<String> SCRIPTS = List.of("V1__history.cql", "V2__conversation_order.cql");
+  static final List<String> SCRIPTS = List.of("V1__history.cql", "V2__conversation_order.cql", "V3__analytics.cql");
   /**
    * Data steps: run after a version's statements and before the version is recorded, so a run cut
    * short runs them again. Each must be idempotent.

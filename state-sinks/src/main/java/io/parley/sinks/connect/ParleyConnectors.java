@@ -11,6 +11,8 @@ import java.util.Map;
 public final class ParleyConnectors {
   public static final String MESSAGES = "parley-messages";
   public static final String LAST_SEEN = "parley-last-seen";
+  public static final String MESSAGE_TAGS = "parley-message-tags";
+  public static final String TOPIC_TRENDS = "parley-topic-trends";
 
   private ParleyConnectors() {}
 
@@ -24,6 +26,18 @@ public final class ParleyConnectors {
 
   public static Map<String, String> lastSeen(Topics topics, Map<String, String> cassandra, int tasks, short replicationFactor) {
     return config(LAST_SEEN, LastSeenSinkConnector.class, topics.lastSeen().name(), topics, cassandra, tasks, replicationFactor);
+  }
+
+  /** The analytics job's tags of messages, for the history API. */
+  public static Map<String, String> messageTags(Topics topics, Map<String, String> cassandra, int tasks, short replicationFactor) {
+    return config(MESSAGE_TAGS, MessageTagsSinkConnector.class, topics.messageTags().name(), topics, cassandra, tasks,
+        replicationFactor);
+  }
+
+  /** The analytics job's trend windows, for {@code GET /v1/trends}; one partition, so one task. */
+  public static Map<String, String> topicTrends(Topics topics, Map<String, String> cassandra, short replicationFactor) {
+    return config(TOPIC_TRENDS, TopicTrendsSinkConnector.class, topics.topicTrends().name(), topics, cassandra, 1,
+        replicationFactor);
   }
 
   private static Map<String, String> config(String name, Class<?> connector, String topic, Topics topics,

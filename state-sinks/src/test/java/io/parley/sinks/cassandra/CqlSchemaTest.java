@@ -10,12 +10,14 @@ class CqlSchemaTest {
   @Test
   void shouldLoadEveryVersionInOrderWithOnlyIdempotentStatements() {
     List<CqlSchema.Script> scripts = CqlSchema.scripts();
-    assertThat(scripts).extracting(CqlSchema.Script::version).containsExactly(1, 2);
+    assertThat(scripts).extracting(CqlSchema.Script::version).containsExactly(1, 2, 3);
     List<String> statements = CqlSchema.statements(scripts.get(0).text());
     assertThat(statements).hasSize(4).allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS ${keyspace}."));
     assertThat(statements).noneMatch(s -> s.contains("--") || s.endsWith(";"));
     assertThat(CqlSchema.statements(scripts.get(1).text())).singleElement()
         .satisfies(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS ${keyspace}.conversation_messages"));
+    assertThat(CqlSchema.statements(scripts.get(2).text())).extracting(s -> s.substring(0, s.indexOf('(')).strip())
+        .containsExactly("CREATE TABLE IF NOT EXISTS ${keyspace}.message_tags", "CREATE TABLE IF NOT EXISTS ${keyspace}.topic_trends");
   }
 
   @Test

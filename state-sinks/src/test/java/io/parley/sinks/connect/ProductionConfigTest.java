@@ -16,6 +16,8 @@ class ProductionConfigTest {
   void shouldRegisterTheSameConnectorsAsTheLocalStack() throws Exception {
     check("config/parley-messages.json", ParleyConnectors.messages(Topics.withDefaults(), Map.of(), 4, (short) 3));
     check("config/parley-last-seen.json", ParleyConnectors.lastSeen(Topics.withDefaults(), Map.of(), 4, (short) 3));
+    check("config/parley-message-tags.json", ParleyConnectors.messageTags(Topics.withDefaults(), Map.of(), 4, (short) 3));
+    check("config/parley-topic-trends.json", ParleyConnectors.topicTrends(Topics.withDefaults(), Map.of(), (short) 3));
   }
 
   private static void check(String file, Map<String, String> local) throws Exception {

@@ -56,6 +56,8 @@ public final class MailboxHarness implements AutoCloseable {
   final TestInputTopic<String, io.parley.schemas.Heartbeat> heartbeats;
   public final TestInputTopic<byte[], byte[]> rawHeartbeats;
   public final TestOutputTopic<String, io.parley.schemas.LastSeen> lastSeen;
+  public final TestInputTopic<String, io.parley.schemas.AppEvent> events;
+  public final TestInputTopic<byte[], byte[]> rawEvents;
   public final TestInputTopic<String, io.parley.schemas.GroupMembers> groupMembers;
   public final TestInputTopic<String, io.parley.schemas.GroupMessage> groupMessages;
   public final TestInputTopic<byte[], byte[]> rawGroupMessages;
@@ -118,6 +120,8 @@ public final class MailboxHarness implements AutoCloseable {
     groupReceiptsIn = driver.createInputTopic(topics.groupReceipts().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.GroupReceipt.class));
     groupReceiptsOut = driver.createOutputTopic(topics.groupReceipts().name(), new StringDeserializer(), AvroSerde.of(io.parley.schemas.GroupReceipt.class));
     lastSeen = driver.createOutputTopic(topics.lastSeen().name(), new StringDeserializer(), AvroSerde.of(io.parley.schemas.LastSeen.class));
+    events = driver.createInputTopic(topics.events().name(), new StringSerializer(), AvroSerde.of(io.parley.schemas.AppEvent.class));
+    rawEvents = driver.createInputTopic(topics.events().name(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   public static MailboxSettings defaults() {
