@@ -140,6 +140,9 @@ public final class StackIdle {
       if (cmd.contains("io.parley.devstack.ParleyCli")) {
         return "stack JVM (broker, topology, gateway, Connect, services)";
       }
+      if (cmd.contains("io.parley.analytics")) {
+        return "analytics job (Spark, its own JVM)";
+      }
       if (cmd.contains("CassandraDaemon")) {
         return "Cassandra";
       }
