@@ -40,7 +40,12 @@ public final class GatewayMain {
     PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
     JvmMetrics.builder().register(registry);
     GatewayServer gateway = GatewayServer.start(config, registry, GatewayMetrics.register(registry), policy, Map.of());
-    registry.register(new KafkaMetrics("gateway", gateway::producerMetrics));
+    // One collector for both clients: their shared metric names (app-info) must come out as one family.
+    registry.register(new KafkaMetrics("gateway", () -> {
+      Map<org.apache.kafka.common.MetricName, org.apache.kafka.common.Metric> both = new java.util.HashMap<>(gateway.producerMetrics());
+      both.putAll(gateway.consumerMetrics());
+      return both;
+    }));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       gateway.close();
       owned.forEach(GatewayMain::closeQuietly);

@@ -194,6 +194,11 @@ public final class GatewayServer implements AutoCloseable {
     return config.gatewayId();
   }
 
+  /** The delivery consumer's own metrics, its lag included (for a process running one gateway; see GatewayMain). */
+  public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics() {
+    return deliveries.metrics();
+  }
+
   /** The Kafka producer's own metrics (for a process running one gateway; see GatewayMain). */
   public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> producerMetrics() {
     return producer.metrics();

@@ -61,6 +61,10 @@ public final class TopologyApp implements AutoCloseable {
       streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics), streamsProperties(config));
     }
     registry.register(new KafkaMetrics("topology", streams::metrics));
+    // Streams reports its state only as a string: the alerts and a container's health check need a number.
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("parley_topology_streams_running")
+        .help("1 while Kafka Streams is RUNNING, 0 in any other state (starting, rebalancing, failed)")
+        .callback(cb -> cb.call(streams.state() == KafkaStreams.State.RUNNING ? 1 : 0)).register(registry);
     streams.setStateListener((now, before) -> {
       log.info("topology {} -> {}", before, now);
       if (now == KafkaStreams.State.RUNNING) {

@@ -182,4 +182,9 @@ public final class DeliveryConsumer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /** The consumer's own metrics (fetch lag, rates), for a process running one gateway; safe from any thread. */
+  public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+    return consumer.metrics();
+  }
 }
