@@ -90,7 +90,20 @@ build_image() { # build_image NAME
 mkdir -p "$CTX/jre"
 prepare_contexts
 cp images/jre/Dockerfile "$CTX/jre/Dockerfile"
+# Builds images side by side (most of the time is apt downloading, not CPU); fails if any failed.
+build_all() {
+  local pids=() name failed=0
+  for name in "$@"; do
+    build_image "$name" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || failed=1
+  done
+  [ "$failed" -eq 0 ] || { echo "an image failed to build" >&2; exit 1; }
+}
+
 echo "images:"
-build_image jre
-build_image runtime
-for s in $SERVICES $OTHERS; do build_image "$s"; done
+build_all jre mariadb lb prometheus node-exporter   # FROM parley/base
+build_all runtime cassandra analytics               # FROM parley/jre
+build_all $SERVICES                                 # FROM parley/runtime

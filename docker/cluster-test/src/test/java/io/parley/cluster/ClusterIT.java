@@ -66,6 +66,7 @@ class ClusterIT {
     System.out.printf("cluster healthy after %.1f s%n", (System.nanoTime() - started) / 1e9);
     origin = URI.create("http://127.0.0.1:" + cluster.port);
     accounts = new Accounts(origin);
+    awaitDirectoryThroughLoadBalancer();
     String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     alice = "alice-" + run;
     bob = "bob-" + run;
@@ -76,6 +77,30 @@ class ClusterIT {
       tokens.put(u, accounts.signIn(u, PASSWORD, "phone"));
     }
     group = accounts.createGroup(tokens.get(alice), "ops", List.of(bob, dave)).get("id").asText();
+  }
+
+  /**
+   * The first answer of the directory through the load balancer: any JSON reply (an unknown user's
+   * 404) means the route works; anything else fails with what came back.
+   */
+  private void awaitDirectoryThroughLoadBalancer() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest probe = java.net.http.HttpRequest.newBuilder(origin.resolve("/v1/sessions"))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"nobody-here\",\"password\":\"not the password\",\"device\":\"x\"}"))
+        .build();
+    String[] last = {""};
+    try {
+      await("the directory answers through the load balancer").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> {
+            java.net.http.HttpResponse<String> r = http.send(probe, java.net.http.HttpResponse.BodyHandlers.ofString());
+            last[0] = r.statusCode() + " " + r.headers().map() + "\n" + r.body();
+            return r.body().strip().startsWith("{");
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("POST /v1/sessions through the load balancer never answered JSON; last answer:\n" + last[0]
+          + "\nlb:\n" + cluster.logs("lb") + "\ndirectory:\n" + cluster.logs("directory"), e);
+    }
   }
 
   @AfterAll
