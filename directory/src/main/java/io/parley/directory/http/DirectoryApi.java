@@ -56,7 +56,9 @@ public final class DirectoryApi extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    String path = Request.getPathInContext(request);
+    // The whole path, however the API is mounted: under an exact or prefix path spec (its own
+    // process's ServiceServer) the path in context is only what follows the spec's match.
+    String path = request.getHttpURI().getDecodedPath();
     String[] p = path.substring(1).split("/", -1);
     String method = request.getMethod();
     try {
