@@ -58,7 +58,7 @@ prepare_contexts() {
   mkdir -p "$CTX/jre"
   for d in "$CTX"/*/; do
     n=$(basename "$d")
-    cp images/"$n"/Dockerfile "$d"/Dockerfile
+    cp -p images/"$n"/Dockerfile "$d"/Dockerfile
   done
 }
 
@@ -89,7 +89,7 @@ build_image() { # build_image NAME
 "$ROOT"/docker/base-image.sh > /dev/null
 mkdir -p "$CTX/jre"
 prepare_contexts
-cp images/jre/Dockerfile "$CTX/jre/Dockerfile"
+cp -p images/jre/Dockerfile "$CTX/jre/Dockerfile"
 # Builds images side by side (most of the time is apt downloading, not CPU); fails if any failed.
 build_all() {
   local pids=() name failed=0
