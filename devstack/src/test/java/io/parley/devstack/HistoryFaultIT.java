@@ -1,17 +1,8 @@
 package io.parley.devstack;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.model.Conversations;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,50 +56,9 @@ class HistoryFaultIT {
       }
       run.verify(ledger);
 
-      // the history of each conversation: every acknowledged message once, each sender's in order
-      Map<String, List<CrashLedger.Sent>> byConversation = new LinkedHashMap<>();
-      for (CrashLedger.Sent s : ledger.acknowledgedSends()) {
-        byConversation.computeIfAbsent(Conversations.direct(s.from(), s.to()), c -> new ArrayList<>()).add(s);
-      }
-      Http http = new Http(it.stack.gateway(0).uri());
       long t0 = System.nanoTime();
-      for (Map.Entry<String, List<CrashLedger.Sent>> c : byConversation.entrySet()) {
-        String reader = c.getValue().get(0).from();
-        String token = it.stack.tokens().issue(reader, "history");
-        Set<String> expected = c.getValue().stream().map(CrashLedger.Sent::id).collect(Collectors.toSet());
-        List<String> listed = new ArrayList<>();
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-          listed.clear();
-          listed.addAll(history(http, c.getKey(), token));
-          assertThat(listed).containsAll(expected);
-        });
-        assertThat(listed).as(c.getKey() + ": each message once").doesNotHaveDuplicates();
-        for (String sender : c.getValue().stream().map(CrashLedger.Sent::from).distinct().toList()) {
-          List<String> sent = c.getValue().stream().filter(s -> s.from().equals(sender)).map(CrashLedger.Sent::id).toList();
-          assertThat(listed.stream().filter(sent::contains).toList()).as(c.getKey() + ": " + sender + "'s order").isEqualTo(sent);
-        }
-      }
-      run.log("history complete for %d conversations, %d messages, %d ms after delivery caught up",
-          byConversation.size(), byConversation.values().stream().mapToInt(List::size).sum(), (System.nanoTime() - t0) / 1_000_000);
+      int messages = HistoryCheck.assertComplete(it, ledger, Duration.ofSeconds(90));
+      run.log("history complete: %d messages, %d ms after delivery caught up", messages, (System.nanoTime() - t0) / 1_000_000);
     }
   }
-
-  /** Every message id of a conversation, oldest first, paging back from the newest. */
-  private static List<String> history(Http http, String conversation, String token) throws Exception {
-    List<String> ids = new ArrayList<>();
-    String next = null;
-    do {
-      Http.Reply page = http.get("/v1/conversations/" + conversation + "/messages?limit=200"
-          + (next == null ? "" : "&before=" + next), token);
-      assertThat(page.status()).isEqualTo(200);
-      List<String> these = new ArrayList<>();
-      for (JsonNode m : page.body().get("messages")) {
-        these.add(m.get("id").asText());
-      }
-      ids.addAll(0, these);
-      next = page.body().get("next").isNull() ? null : page.body().get("next").asText();
-    } while (next != null);
-    return ids;
-  }
-
 }

@@ -34,9 +34,14 @@ final class StackFixture implements AutoCloseable {
   }
 
   StackFixture(int gateways, Map<String, String> overrides) throws Exception {
+    this(gateways, overrides, LocalServices.defaults());
+  }
+
+  /** With only these services (a fault test runs some of them as processes of its own). */
+  StackFixture(int gateways, Map<String, String> overrides, java.util.List<LocalService> services) throws Exception {
     dataDir = Files.createTempDirectory("parley-it");
     stack = LocalStack.start(dataDir, ConfigSource.of(TEST_SETTINGS)
-        .with("directory.jdbc.url", SharedMariaDb.newDatabase()).with(overrides), gateways);
+        .with("directory.jdbc.url", SharedMariaDb.newDatabase()).with(overrides), gateways, services);
     client = new WebSocketClient();
     client.start();
   }
