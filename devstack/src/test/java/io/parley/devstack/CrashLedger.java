@@ -41,8 +41,30 @@ final class CrashLedger {
     return Set.copyOf(clients.keySet());
   }
 
+  private final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+
   void sent(Sent s) {
+    sentAt.put(s.id(), System.nanoTime());
     sends.add(s);
+  }
+
+  /**
+   * The longest any acknowledged message took from its send to its first arrival at a recipient,
+   * in milliseconds: the longest delivery gap a user saw.
+   */
+  long longestDeliveryMillis() {
+    long longest = 0;
+    for (Sent s : acknowledgedSends()) {
+      Long sent = sentAt.get(s.id());
+      for (String r : s.recipients()) {
+        RecordingClient c = clients.get(r);
+        Long arrived = c == null ? null : c.firstArrival(s.id());
+        if (sent != null && arrived != null) {
+          longest = Math.max(longest, (arrived - sent) / 1_000_000);
+        }
+      }
+    }
+    return longest;
   }
 
   /** Ids the server acknowledged with {@code sent}, per sender. */

@@ -86,9 +86,22 @@ final class FaultRun implements AutoCloseable {
     return load;
   }
 
-  void awaitFlowing(CrashLedger ledger, int deliveries) {
+  /**
+   * Waits until traffic flows; then, in the full suite ({@code ./parley faults}), lets it run
+   * {@code -Dfault.soak.seconds} more before the test strikes (0 in CI).
+   */
+  void awaitFlowing(CrashLedger ledger, int deliveries) throws InterruptedException {
     awaitUntil(deliveries + " deliveries", () -> ledger.delivered() >= deliveries,
-        () -> ledger.delivered() + " deliveries", Duration.ofSeconds(60));
+        () -> ledger.delivered() + " deliveries", Duration.ofSeconds(120));
+    long soak = Long.getLong("fault.soak.seconds", 0);
+    if (soak > 0) {
+      log("steady traffic for %d s before the fault", soak);
+      long end = System.nanoTime() + soak * 1_000_000_000L;
+      while (System.nanoTime() < end) {
+        load.check();
+        Thread.sleep(1_000);
+      }
+    }
   }
 
   /** Waits until the first {@code sends} have arrived, receipts included: whatever took over has caught up. */
@@ -143,9 +156,9 @@ final class FaultRun implements AutoCloseable {
         .filter(r -> ledger.users().contains(r.user())).toList();
     long aborted = routed.stream().filter(r -> !r.committed()).count();
     int handoffsAgain = topics.handoffsWrittenAgain(ledger.users());
-    log("%s%n  drained in %d ms; missing before any sync: %d; deliveries routed %d, of them read by the gateways from"
+    log("%s%n  longest delivery %d ms; drained in %d ms; missing before any sync: %d; deliveries routed %d, of them read by the gateways from"
             + " transactions that aborted: %d; hand-offs written again by a replay (dropped by Origins): %d; test took %d s",
-        report.numbers(), (System.nanoTime() - drainStart) / 1_000_000, missingWithoutSync, routed.size(), aborted, handoffsAgain,
+        report.numbers(), ledger.longestDeliveryMillis(), (System.nanoTime() - drainStart) / 1_000_000, missingWithoutSync, routed.size(), aborted, handoffsAgain,
         (System.nanoTime() - started) / 1_000_000_000);
     if (!report.clean()) {
       Path evidence = dir.resolve(test + "-deliveries.txt");

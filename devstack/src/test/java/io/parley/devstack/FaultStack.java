@@ -4,6 +4,7 @@ import io.parley.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
@@ -64,6 +65,15 @@ final class FaultStack implements AutoCloseable {
   static void signal(long pid, String signal) throws Exception {
     if (new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor() != 0) {
       throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+    }
+  }
+
+  /** One {@code kill -KILL} for all of these processes: everything crashes at the same moment. */
+  static void killAll(List<Long> pids) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("kill", "-KILL"));
+    pids.forEach(pid -> command.add(String.valueOf(pid)));
+    if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed");
     }
   }
 

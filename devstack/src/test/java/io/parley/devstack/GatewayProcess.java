@@ -56,21 +56,23 @@ final class GatewayProcess implements AutoCloseable {
       p.store(out, "gateway " + id);
     }
     Path log = dir.resolve(id + ".log");
+    long logged = Files.exists(log) ? Files.size(log) : 0; // a gateway started again appends to its log
     Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.parley",
         "-Dlog4j2.configurationFile=" + TopologyProcess.writeLogConfig(dir),
         "-cp", System.getProperty("java.class.path"), "io.parley.gateway.GatewayMain", props.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     GatewayProcess fork = new GatewayProcess(id, process, log);
     LIVE.add(process);
-    fork.awaitListening(timeout);
+    fork.awaitListening(logged, timeout);
     return fork;
   }
 
-  private void awaitListening(Duration timeout) throws Exception {
+  private void awaitListening(long from, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "");
+      String text = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+      Matcher m = LISTENING.matcher(text.substring((int) Math.min(from, text.length())));
       if (m.find()) {
         uri = URI.create(m.group(1));
         return;
@@ -96,6 +98,19 @@ final class GatewayProcess implements AutoCloseable {
     FaultStack.signal(process.pid(), "CONT");
   }
 
+
+  /** SIGKILL: a crashed machine; its clients' sockets are reset. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("gateway " + id + " did not die on SIGKILL");
+    }
+    LIVE.remove(process);
+  }
+
+  long pid() {
+    return process.pid();
+  }
 
   String tail() {
     return TopologyProcess.tail(log, 3_000);

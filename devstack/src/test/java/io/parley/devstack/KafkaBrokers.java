@@ -193,7 +193,7 @@ final class KafkaBrokers implements AutoCloseable {
     }
   }
 
-  private void awaitBrokers(int count, Duration timeout) {
+  void awaitBrokers(int count, Duration timeout) {
     try (Admin admin = admin()) {
       Awaitility.await(count + " brokers registered").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
         for (int i = 0; i < processes.length; i++) {

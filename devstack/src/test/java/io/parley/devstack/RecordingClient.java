@@ -24,6 +24,8 @@ public final class RecordingClient implements Session.Listener.AutoDemanding {
   private volatile Session session;
   private volatile int closeCode;
   private final AtomicInteger failedWrites = new AtomicInteger();
+  /** When each message id first arrived ({@link System#nanoTime}). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> firstArrival = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Not connected: frames come only through {@link #onWebSocketText} (the ledger's own test). */
   RecordingClient(String user) {
@@ -71,6 +73,9 @@ public final class RecordingClient implements Session.Listener.AutoDemanding {
       frames.add(frame);
     }
     String type = frame.path("type").asText();
+    if (type.equals("message")) {
+      firstArrival.putIfAbsent(frame.path("id").asText(), System.nanoTime());
+    }
     if ((type.equals("message") || type.equals("receipt")) && session != null) {
       write(WsClient.JSON.createObjectNode().put("type", "ack").put("seq", frame.get("seq").asLong()).put("status", "delivered"));
     }
@@ -114,6 +119,11 @@ public final class RecordingClient implements Session.Listener.AutoDemanding {
 
   List<JsonNode> frames(String type) {
     return frames().stream().filter(f -> type.equals(f.path("type").asText())).toList();
+  }
+
+  /** When the message first arrived here ({@link System#nanoTime}), if it did. */
+  Long firstArrival(String id) {
+    return firstArrival.get(id);
   }
 
   /** Frames Jetty could not write: a test that sees any did not test what it meant to. */

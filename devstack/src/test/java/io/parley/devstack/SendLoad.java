@@ -22,6 +22,7 @@ final class SendLoad implements AutoCloseable {
   private final CrashLedger ledger;
   private final List<Route> routes;
   private long tick;
+  private volatile boolean held;
 
   private SendLoad(CrashLedger ledger, List<Route> routes) {
     this.ledger = ledger;
@@ -35,6 +36,9 @@ final class SendLoad implements AutoCloseable {
   }
 
   private void sendNext() {
+    if (held) {
+      return;
+    }
     try {
       Route route = routes.get((int) (tick++ % routes.size()));
       String stream = route.from().user + ">" + route.to();
@@ -46,6 +50,19 @@ final class SendLoad implements AutoCloseable {
       failure.compareAndSet(null, e);
       throw e;
     }
+  }
+
+  /**
+   * Stops sending until {@link #release}, as users do while nothing answers; returns once no send
+   * is being written (the timer's one thread has run past it).
+   */
+  void hold() throws Exception {
+    held = true;
+    timer.submit(() -> { }).get(5, TimeUnit.SECONDS);
+  }
+
+  void release() {
+    held = false;
   }
 
   /** Throws if the load stopped because a send could not be written. */

@@ -1,0 +1,148 @@
+package io.parley.devstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Everything on the message path crashes at the same moment — the three KRaft brokers, the
+ * topology and both gateways, each a process of its own, SIGKILLed by one {@code kill} — and is
+ * started again on its own folders, as after a power cut. Devices reconnect and carry on. Every
+ * message acknowledged {@code sent} before or after the crash must reach its recipient once after
+ * de-duplication, in order, with its receipt, without a sync.
+ *
+ * <p>The directory's MariaDB and the test's own JVM (which runs the directory's outbox relay) stay
+ * up: the shared database serves every test in the JVM, and a database that stops answering is
+ * {@code DirectoryFaultIT}'s fault.
+ */
+class RestartAllIT {
+  private static final Duration START = Duration.ofSeconds(120);
+  /**
+   * One produce request in flight per broker for the topology's transactional producer: with more,
+   * a batch with a later sequence reaches a partition leader that has no state for the producer (a
+   * fresh cluster, a moved leader) before the batch carrying sequence 0, is refused with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER (transactions v2), and the two retry against each other for minutes.
+   */
+  static final Map<String, String> PRODUCER = Map.of("topology.streams.producer.max.in.flight.requests.per.connection", "1");
+  private static KafkaBrokers brokers;
+  private static FaultStack f;
+  private static StackFixture it;
+  private static TopologyProcess topology;
+  private static final List<GatewayProcess> gateways = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    f = FaultStack.start("restart-all", FaultStack.seed(), dir -> {
+      brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90));
+      return new StackFixture(0, Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(), "kafka.replication.factor", "3",
+          "gateway.sends.per.second", "1000", "devstack.topology.enabled", "false"));
+    });
+    it = f.it;
+    topology = startTopology();
+    topology.awaitRunning(START);
+    for (String id : List.of("gw-1", "gw-2")) {
+      gateways.add(GatewayProcess.start(id, f.dir, it.stack.config(), Duration.ofSeconds(60)));
+    }
+  }
+
+  private static TopologyProcess startTopology() throws Exception {
+    return TopologyProcess.start("topology", f.dir, it.stack.config(), f.dir.resolve("topology-state"), PRODUCER);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      for (GatewayProcess g : gateways) {
+        g.close();
+      }
+      if (topology != null) {
+        topology.close();
+      }
+      if (f != null) {
+        f.close();
+      }
+    } finally {
+      if (brokers != null) {
+        brokers.close();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(330)
+  void shouldDeliverEverythingOnceWhenEveryProcessIsKilledAtOnceAndStartedAgain() throws Exception {
+    try (FaultRun run = f.run("everythingRestarts", RestartAllIT::tails)) {
+      CrashLedger ledger = new CrashLedger();
+      List<SendLoad.Route> routes = new ArrayList<>();
+      List<RecordingClient> devices = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String a = "ra-" + (2 * i);
+        String b = "ra-" + (2 * i + 1);
+        it.users(a, b);
+        RecordingClient ca = run.connect(ledger, a, gateways.get(0).webSocketUri());
+        RecordingClient cb = run.connect(ledger, b, gateways.get(1).webSocketUri());
+        devices.add(ca);
+        devices.add(cb);
+        routes.add(new SendLoad.Route(ca, "user", b, List.of(b)));
+        routes.add(new SendLoad.Route(cb, "user", a, List.of(a)));
+      }
+      try (SendLoad traffic = run.start(ledger, routes, 40)) {
+        run.awaitFlowing(ledger, 40);
+        run.pause(500, 2_000);
+        traffic.hold(); // nothing can be written to a socket that dies under the writer
+        List<Long> pids = new ArrayList<>(List.of(brokers.pid(1), brokers.pid(2), brokers.pid(3), topology.pid()));
+        gateways.forEach(g -> pids.add(g.pid()));
+        FaultStack.killAll(pids);
+        long killed = System.nanoTime();
+        run.log("killed every process (3 brokers, the topology, 2 gateways) at once after %d sends", ledger.sentCount());
+        for (int node = 1; node <= 3; node++) {
+          brokers.kill(node); // reaps the process
+        }
+        topology.kill();
+        for (GatewayProcess g : gateways) {
+          g.kill();
+        }
+
+        for (int node = 1; node <= 3; node++) {
+          brokers.restart(node);
+        }
+        brokers.awaitBrokers(3, Duration.ofSeconds(90));
+        run.log("brokers back in %d ms", (System.nanoTime() - killed) / 1_000_000);
+        topology = startTopology();
+        gateways.replaceAll(g -> null);
+        for (int i = 0; i < 2; i++) {
+          gateways.set(i, GatewayProcess.start("gw-" + (i + 1), f.dir, it.stack.config(), Duration.ofSeconds(90)));
+        }
+        topology.awaitRunning(START);
+        run.log("topology and gateways back in %d ms", (System.nanoTime() - killed) / 1_000_000);
+        for (int i = 0; i < devices.size(); i++) {
+          RecordingClient d = devices.get(i);
+          d.reconnect(f.sockets, gateways.get(i % 2).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+        }
+        traffic.release();
+        run.log("devices reconnected, sending again");
+        run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
+        run.log("caught up %d ms after the kill", (System.nanoTime() - killed) / 1_000_000);
+        Thread.sleep(3_000);
+      }
+      run.verify(ledger);
+    }
+  }
+
+  private static String tails() {
+    StringBuilder out = new StringBuilder();
+    for (int node = 1; node <= 3; node++) {
+      String tail = brokers.tail(node);
+      out.append("--- broker ").append(node).append('\n').append(tail, Math.max(0, tail.length() - 800), tail.length()).append('\n');
+    }
+    out.append("--- topology\n").append(topology.tail()).append('\n');
+    gateways.stream().filter(g -> g != null).forEach(g -> out.append("--- ").append(g.id).append('\n').append(g.tail()).append('\n'));
+    return out.toString();
+  }
+}
