@@ -1,17 +1,25 @@
 package io.parley.devstack;
 
-import java.nio.file.Path;
+import io.parley.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Everything on the message path crashes at the same moment — the three KRaft brokers, the
+ * Faults on a cluster whose every part on the message path is a process of its own: three KRaft
+ * brokers ({@link KafkaBrokers}), the topology ({@link TopologyProcess}) and two gateways ({@link
+ * GatewayProcess}).
+ *
+ * <p>Combined: a gateway hangs for 60 s (its clients move to the other after 10 s of silence) and,
+ * while it hangs, the broker leading the most mailbox partitions is SIGKILLed and started again.
+ *
+ * <p>Restart: everything on the message path crashes at the same moment — the three KRaft brokers, the
  * topology and both gateways, each a process of its own, SIGKILLed by one {@code kill} — and is
  * started again on its own folders, as after a power cut. Devices reconnect and carry on. Every
  * message acknowledged {@code sent} before or after the crash must reach its recipient once after
@@ -21,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * up: the shared database serves every test in the JVM, and a database that stops answering is
  * {@code DirectoryFaultIT}'s fault.
  */
-class RestartAllIT {
+class ClusterFaultIT {
   private static final Duration START = Duration.ofSeconds(120);
   /**
    * One produce request in flight per broker for the topology's transactional producer: with more,
@@ -35,11 +43,12 @@ class RestartAllIT {
   private static StackFixture it;
   private static TopologyProcess topology;
   private static final List<GatewayProcess> gateways = new ArrayList<>();
+  private static List<String> messagePath;
 
   @BeforeAll
   static void start() throws Exception {
-    f = FaultStack.start("restart-all", FaultStack.seed(), dir -> {
-      brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90));
+    f = FaultStack.start("cluster-faults", FaultStack.seed(), dir -> {
+      brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(180));
       return new StackFixture(0, Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(), "kafka.replication.factor", "3",
           "gateway.sends.per.second", "1000", "devstack.topology.enabled", "false"));
     });
@@ -48,6 +57,72 @@ class RestartAllIT {
     topology.awaitRunning(START);
     for (String id : List.of("gw-1", "gw-2")) {
       gateways.add(GatewayProcess.start(id, f.dir, it.stack.config(), Duration.ofSeconds(60)));
+    }
+    Topics names = Topics.from(it.stack.config());
+    messagePath = List.of(names.mailbox().name(), names.deliveries("gw-1").name(), names.deliveries("gw-2").name());
+  }
+
+  @BeforeEach
+  void inSync() {
+    brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
+  }
+
+  /** Five pairs, each across the two gateways. */
+  private static List<SendLoad.Route> pairs(FaultRun run, CrashLedger ledger, String prefix, List<RecordingClient> devices)
+      throws Exception {
+    List<SendLoad.Route> routes = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String a = prefix + "-" + (2 * i);
+      String b = prefix + "-" + (2 * i + 1);
+      it.users(a, b);
+      RecordingClient ca = run.connect(ledger, a, gateways.get(0).webSocketUri());
+      RecordingClient cb = run.connect(ledger, b, gateways.get(1).webSocketUri());
+      devices.add(ca);
+      devices.add(cb);
+      routes.add(new SendLoad.Route(ca, "user", b, List.of(b)));
+      routes.add(new SendLoad.Route(cb, "user", a, List.of(a)));
+    }
+    return routes;
+  }
+
+  @Test
+  @Timeout(330)
+  void shouldDeliverEverythingOnceWhenTheMailboxLeaderIsKilledWhileAGatewayHangs() throws Exception {
+    try (FaultRun run = f.run("brokerKilledWhileGatewayHangs", ClusterFaultIT::tails)) {
+      CrashLedger ledger = new CrashLedger();
+      List<RecordingClient> devices = new ArrayList<>();
+      List<SendLoad.Route> routes = pairs(run, ledger, "cf", devices);
+      GatewayProcess hung = gateways.get(1);
+      try (SendLoad traffic = run.start(ledger, routes, 40)) {
+        run.awaitFlowing(ledger, 40);
+        run.pause(500, 2_000);
+        hung.pause();
+        long pausedAt = System.nanoTime();
+        run.log("gateway %s hung (SIGSTOP) after %d sends", hung.id, ledger.sentCount());
+        Thread.sleep(10_000);
+        for (int i = 1; i < devices.size(); i += 2) {
+          RecordingClient d = devices.get(i);
+          d.reconnect(f.sockets, gateways.get(0).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+        }
+        run.log("its clients moved to %s after 10 s of silence", gateways.get(0).id);
+        run.pause(1_000, 10_000);
+        int doomed = brokers.busiestLeader(List.of(messagePath.get(0)));
+        brokers.kill(doomed);
+        long killed = System.nanoTime();
+        run.log("killed broker %d, which led the most mailbox partitions, while %s hangs, after %d sends", doomed, hung.id,
+            ledger.sentCount());
+        Thread.sleep(5_000);
+        brokers.restart(doomed);
+        run.log("started broker %d again", doomed);
+        Thread.sleep(Math.max(0, (pausedAt + 60_000_000_000L - System.nanoTime()) / 1_000_000));
+        hung.resume();
+        run.log("gateway %s woke after 60 s, %d sends so far", hung.id, ledger.sentCount());
+        run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
+        run.log("caught up %d ms after the broker kill", (System.nanoTime() - killed) / 1_000_000);
+        brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
+        Thread.sleep(2_000);
+      }
+      run.verify(ledger);
     }
   }
 
@@ -77,21 +152,10 @@ class RestartAllIT {
   @Test
   @Timeout(330)
   void shouldDeliverEverythingOnceWhenEveryProcessIsKilledAtOnceAndStartedAgain() throws Exception {
-    try (FaultRun run = f.run("everythingRestarts", RestartAllIT::tails)) {
+    try (FaultRun run = f.run("everythingRestarts", ClusterFaultIT::tails)) {
       CrashLedger ledger = new CrashLedger();
-      List<SendLoad.Route> routes = new ArrayList<>();
       List<RecordingClient> devices = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        String a = "ra-" + (2 * i);
-        String b = "ra-" + (2 * i + 1);
-        it.users(a, b);
-        RecordingClient ca = run.connect(ledger, a, gateways.get(0).webSocketUri());
-        RecordingClient cb = run.connect(ledger, b, gateways.get(1).webSocketUri());
-        devices.add(ca);
-        devices.add(cb);
-        routes.add(new SendLoad.Route(ca, "user", b, List.of(b)));
-        routes.add(new SendLoad.Route(cb, "user", a, List.of(a)));
-      }
+      List<SendLoad.Route> routes = pairs(run, ledger, "ra", devices);
       try (SendLoad traffic = run.start(ledger, routes, 40)) {
         run.awaitFlowing(ledger, 40);
         run.pause(500, 2_000);
@@ -112,7 +176,7 @@ class RestartAllIT {
         for (int node = 1; node <= 3; node++) {
           brokers.restart(node);
         }
-        brokers.awaitBrokers(3, Duration.ofSeconds(90));
+        brokers.awaitBrokers(3, Duration.ofSeconds(180));
         run.log("brokers back in %d ms", (System.nanoTime() - killed) / 1_000_000);
         topology = startTopology();
         gateways.replaceAll(g -> null);
