@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -85,7 +86,9 @@ class ClusterFaultIT {
     return routes;
   }
 
+  /** Combined faults: minutes long, so it runs in {@code ./parley faults}, not in CI (the parts run there alone). */
   @Test
+  @Tag("long-fault")
   @Timeout(330)
   void shouldDeliverEverythingOnceWhenTheMailboxLeaderIsKilledWhileAGatewayHangs() throws Exception {
     try (FaultRun run = f.run("brokerKilledWhileGatewayHangs", ClusterFaultIT::tails)) {
