@@ -283,8 +283,9 @@ class SinkConnectorsIT {
     it.session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".conversation_days (conversation, day) "
         + "VALUES (?, ?)", conversation, LocalDate.of(2026, 4, 2)));
 
+    // every version after 1, in order (2: the conversation order, 3: tags and trends)
     assertThat(io.parley.sinks.cassandra.CqlSchema.migrate(it.session, keyspace,
-        io.parley.sinks.cassandra.CassandraSettings.DEFAULT_REPLICATION)).containsExactly(2);
+        io.parley.sinks.cassandra.CassandraSettings.DEFAULT_REPLICATION)).containsExactly(2, 3);
     HistoryReader upgraded = new HistoryReader(it.session, keyspace);
     HistoryPage page = upgraded.read(new HistoryQuery(conversation, true, Optional.empty(), Optional.empty(), Optional.empty(), 10));
     assertThat(page.messages()).extracting(m -> m.sender() + "/" + m.messageId()).as("version 1's order: sender, then id")
