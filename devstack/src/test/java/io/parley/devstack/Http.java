@@ -33,7 +33,17 @@ final class Http {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r;
+    try {
+      r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("received no bytes")) {
+        throw e;
+      }
+      // The server closed a kept-alive connection (its idle timeout) as the request went out on
+      // it, before reading a byte; any HTTP client sends such a request again, on a new connection.
+      r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
     JsonNode json = null;
     if (r.body() != null && !r.body().isBlank()) {
       try {
