@@ -21,6 +21,14 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static final int ATTEMPTS = 3;
+  /**
+   * The transactions protocol every Parley cluster is formatted with: version 1, not Kafka 4.1's
+   * default 2. Under version 2 a partition leader that has no state for a transactional producer
+   * takes only sequence 0 from it (KAFKA-18202); after a broker restart moves leaders back, the
+   * topology's transactional producers retried {@code OUT_OF_ORDER_SEQUENCE_NUMBER} for
+   * minutes. docs/operations.md, "Transactions protocol", has the measurements.
+   */
+  public static final short TRANSACTION_VERSION = 1;
 
   private final KafkaRaftServer server;
   private final int port;
@@ -104,6 +112,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         .setMetadataLogDirectory(logDir.toString())
         .setControllerListenerName("CONTROLLER")
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+        .setFeatureLevel("transaction.version", TRANSACTION_VERSION)
         .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
         .run();
   }

@@ -30,6 +30,9 @@ import org.awaitility.Awaitility;
  */
 final class KafkaBrokers implements AutoCloseable {
   private static final List<Process> LIVE = new CopyOnWriteArrayList<>();
+  /** The transactions protocol, {@link EmbeddedKafka#TRANSACTION_VERSION} unless {@code -Dkafka.transaction.version}. */
+  private static final String TRANSACTION_VERSION =
+      System.getProperty("kafka.transaction.version", String.valueOf(EmbeddedKafka.TRANSACTION_VERSION));
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kafka-brokers-kill"));
@@ -61,7 +64,7 @@ final class KafkaBrokers implements AutoCloseable {
       for (int i = 0; i < count; i++) {
         Path props = cluster.writeProperties(i, controllers[i], voters, Math.min(count, 3));
         run(dir.resolve("broker-" + (i + 1) + "-format.log"), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
-            props.toString());
+            props.toString(), "--feature", "transaction.version=" + TRANSACTION_VERSION);
       }
       for (int i = 0; i < count; i++) {
         cluster.startNode(i);
