@@ -25,7 +25,7 @@ class BrokerDiskFullIT {
   private static final int FULL = 1;
   /**
    * Kafka used about 1 MiB of its folder when the disk was filled and 2.4 MiB after the run: it grows
-   * by about 3 MiB a minute at the test's 40 messages a second, so 64 MiB leaves room for {@code
+   * by 2-3 MiB a minute at the test's 40 messages a second, so 64 MiB leaves room for {@code
    * ./parley faults}' 180 s soak. Index files are preallocated (10 MiB each) as sparse files, which
    * take tmpfs pages only as entries are written, so they need no smaller maximum.
    */
