@@ -12,21 +12,29 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.awaitility.Awaitility;
 
 /**
  * A Kafka cluster of combined KRaft nodes (broker and controller), each a JVM of its own, so that a
  * test can SIGKILL one, SIGSTOP it (a machine that hangs: its sockets stay open, nothing answers) and
  * start it again on the same log folder. Replication 3 and min ISR 2 for every topic, Kafka's own
- * included, as a production cluster is set up. Logs go to {@code broker-<id>.log} in the folder.
+ * included, as a production cluster is set up. Logs go to {@code broker-<id>.log} in the folder; each
+ * node's log folder is {@code broker-<id>-data} there, or a folder the test names (a small tmpfs).
  */
 final class KafkaBrokers implements AutoCloseable {
   private static final List<Process> LIVE = new CopyOnWriteArrayList<>();
@@ -40,16 +48,26 @@ final class KafkaBrokers implements AutoCloseable {
 
   private final Path dir;
   private final int[] ports;
+  private final Map<Integer, Path> dataDirs;
   private final Process[] processes;
 
-  private KafkaBrokers(Path dir, int[] ports) {
+  private KafkaBrokers(Path dir, int[] ports, Map<Integer, Path> dataDirs) {
     this.dir = dir;
     this.ports = ports;
+    this.dataDirs = Map.copyOf(dataDirs);
     this.processes = new Process[ports.length];
   }
 
   /** Formats and starts {@code count} nodes, and returns once every broker is registered. */
   static KafkaBrokers start(Path dir, int count, Duration timeout) throws Exception {
+    return start(dir, count, timeout, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, Duration)}, with the log folders of some nodes (by node id) where
+   * the test puts them, e.g. on a filesystem of their own.
+   */
+  static KafkaBrokers start(Path dir, int count, Duration timeout, Map<Integer, Path> dataDirs) throws Exception {
     int[] ports = new int[count];
     int[] controllers = new int[count];
     for (int i = 0; i < count; i++) {
@@ -59,7 +77,7 @@ final class KafkaBrokers implements AutoCloseable {
     String voters = java.util.stream.IntStream.range(0, count)
         .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllers[i]).collect(Collectors.joining(","));
     String clusterId = Uuid.randomUuid().toString();
-    KafkaBrokers cluster = new KafkaBrokers(dir, ports);
+    KafkaBrokers cluster = new KafkaBrokers(dir, ports, dataDirs);
     try {
       for (int i = 0; i < count; i++) {
         Path props = cluster.writeProperties(i, controllers[i], voters, Math.min(count, 3));
@@ -78,7 +96,7 @@ final class KafkaBrokers implements AutoCloseable {
   }
 
   private Path writeProperties(int i, int controllerPort, String voters, int replication) throws IOException {
-    Path logs = dir.resolve("broker-" + (i + 1) + "-data");
+    Path logs = dataDirs.getOrDefault(i + 1, dir.resolve("broker-" + (i + 1) + "-data"));
     Files.createDirectories(logs);
     Map<String, String> p = new HashMap<>();
     p.put("process.roles", "broker,controller");
@@ -156,9 +174,19 @@ final class KafkaBrokers implements AutoCloseable {
     LIVE.remove(p);
   }
 
-  /** Starts a node again on its log folder (after {@link #kill}). */
+  /** Starts a node again on its log folder (after {@link #kill}, or after it exited). */
   void restart(int node) throws IOException {
+    LIVE.remove(processes[node - 1]);
     startNode(node - 1);
+  }
+
+  boolean alive(int node) {
+    return processes[node - 1].isAlive();
+  }
+
+  /** The exit code of a node that ended (after {@link #alive} turned false). */
+  int exitValue(int node) {
+    return processes[node - 1].exitValue();
   }
 
   /** SIGSTOP: the process hangs with its sockets open; {@link #resume} continues it. */
@@ -173,6 +201,12 @@ final class KafkaBrokers implements AutoCloseable {
 
   /** The node leading the most partitions of these topics (ties: the lowest id). */
   int busiestLeader(Collection<String> topics) throws Exception {
+    return leaders(topics).entrySet().stream()
+        .max(Map.Entry.<Integer, Integer>comparingByValue().thenComparing(e -> -e.getKey())).orElseThrow().getKey();
+  }
+
+  /** How many partitions of these topics each node leads (nodes that lead none are absent). */
+  Map<Integer, Integer> leaders(Collection<String> topics) throws Exception {
     Map<Integer, Integer> led = new HashMap<>();
     try (Admin admin = admin()) {
       for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
@@ -183,8 +217,36 @@ final class KafkaBrokers implements AutoCloseable {
         });
       }
     }
-    return led.entrySet().stream().max(Map.Entry.<Integer, Integer>comparingByValue().thenComparing(e -> -e.getKey()))
-        .orElseThrow().getKey();
+    return led;
+  }
+
+  /**
+   * Makes {@code node} the preferred leader of every partition of these topics that it holds a
+   * replica of (the same replicas, the node put first), then elects the preferred leaders, so that
+   * a test knows before the cluster starts which node will lead them.
+   */
+  void lead(int node, Collection<String> topics) throws Exception {
+    try (Admin admin = admin()) {
+      Map<TopicPartition, Optional<NewPartitionReassignment>> moves = new HashMap<>();
+      for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+        for (TopicPartitionInfo p : d.partitions()) {
+          List<Integer> replicas = new ArrayList<>(p.replicas().stream().map(Node::id).toList());
+          if (replicas.remove(Integer.valueOf(node))) {
+            replicas.add(0, node);
+            moves.put(new TopicPartition(d.name(), p.partition()), Optional.of(new NewPartitionReassignment(replicas)));
+          }
+        }
+      }
+      admin.alterPartitionReassignments(moves).all().get(30, TimeUnit.SECONDS);
+      Awaitility.await("replicas reordered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+          .until(() -> admin.listPartitionReassignments(moves.keySet()).reassignments().get(30, TimeUnit.SECONDS).isEmpty());
+      for (Map.Entry<TopicPartition, Optional<Throwable>> e
+          : admin.electLeaders(ElectionType.PREFERRED, moves.keySet()).partitions().get(30, TimeUnit.SECONDS).entrySet()) {
+        if (e.getValue().isPresent() && !(e.getValue().get() instanceof ElectionNotNeededException)) {
+          throw new IllegalStateException("cannot move the leader of " + e.getKey() + " to node " + node, e.getValue().get());
+        }
+      }
+    }
   }
 
   /** Waits until every partition of these topics has all its replicas in sync again. */
