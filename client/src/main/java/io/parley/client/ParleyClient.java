@@ -9,7 +9,9 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -53,6 +55,13 @@ public final class ParleyClient implements AutoCloseable {
   /** Given up on a socket with no frame and no pong for this long (three heartbeats). */
   public static final Duration DEFAULT_SILENCE = Duration.ofSeconds(15);
   private static final ByteBuffer PING = ByteBuffer.allocate(0);
+  /**
+   * Sends a second this client writes at most unless {@link #sendRate} says otherwise: under the
+   * gateway's default limit of 30 per socket, which refuses the rest with {@code rate_limited}.
+   */
+  public static final int DEFAULT_SENDS_PER_SECOND = 20;
+  /** A message written on the current socket is written again if its {@code sent} has not come after this long. */
+  static final long RESEND_AFTER_MS = 10_000;
 
   private final URI webSocket;
   private final String token;
@@ -78,6 +87,10 @@ public final class ParleyClient implements AutoCloseable {
   /** How long a receipt's ack may wait to be folded into the next one. */
   static final long RECEIPT_ACK_DELAY_MS = 100;
   private boolean receiptAckScheduled;
+  private volatile SendPacer pacer = new SendPacer(DEFAULT_SENDS_PER_SECOND);
+  /** Outbox ids written on the current socket, and when (epoch ms); cleared for every new socket. */
+  private final Map<String, Long> written = new HashMap<>();
+  private boolean drainScheduled;
 
   /**
    * @param webSocket the gateway's socket address, e.g. {@code ws://127.0.0.1:8080/v1/ws}
@@ -103,10 +116,20 @@ public final class ParleyClient implements AutoCloseable {
     return this;
   }
 
+  /**
+   * At most {@code perSecond} sends in any one second (default {@link #DEFAULT_SENDS_PER_SECOND}):
+   * what does not fit waits in the outbox and goes out as the second allows, in the outbox's order.
+   * Keep it under the gateway's {@code gateway.sends.per.second}. Call before {@link #start}.
+   */
+  public ParleyClient sendRate(int perSecond) {
+    this.pacer = new SendPacer(perSecond);
+    return this;
+  }
+
   public void start() throws Exception {
     ws.start();
     timer.scheduleAtFixedRate(this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
-    timer.scheduleAtFixedRate(this::resendPending, 10, 10, TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(this::drainOutbox, 10, 10, TimeUnit.SECONDS);
     timer.scheduleAtFixedRate(this::periodicSync, 60, 60, TimeUnit.SECONDS);
     timer.execute(this::connect);
   }
@@ -146,7 +169,7 @@ public final class ParleyClient implements AutoCloseable {
       throw new IllegalArgumentException(tooLarge);
     }
     outbox.add(p);
-    write(frame);
+    drainOutbox();
     return p.id();
   }
 
@@ -233,8 +256,11 @@ public final class ParleyClient implements AutoCloseable {
       lastHeardNanos = System.nanoTime();
       session = s;
       backoffMillis = 250;
+      synchronized (ParleyClient.this) {
+        written.clear();
+      }
       listener.connected();
-      timer.execute(ParleyClient.this::resendPending);
+      timer.execute(ParleyClient.this::drainOutbox);
     }
 
     @Override
@@ -295,15 +321,24 @@ public final class ParleyClient implements AutoCloseable {
         }
       }
       case "sent" -> {
-        outbox.remove(f.get("id").asText());
+        synchronized (this) {
+          outbox.remove(f.get("id").asText());
+          written.remove(f.get("id").asText());
+        }
         listener.sent(f.get("id").asText(), f.get("at").asLong());
       }
       case "error" -> {
         String ref = f.path("ref").isTextual() ? f.get("ref").asText() : null;
-        if (ref != null && PERMANENT.contains(f.path("code").asText())) {
-          outbox.remove(ref);
+        String code = f.path("code").asText();
+        if (ref != null && PERMANENT.contains(code)) {
+          synchronized (this) {
+            outbox.remove(ref);
+            written.remove(ref);
+          }
+        } else if (ref != null && "rate_limited".equals(code) && retryLater(ref)) {
+          return; // still in the outbox: this client sends it again, paced; nothing for the user to do
         }
-        listener.error(f.path("code").asText(), f.path("message").asText(), ref);
+        listener.error(code, f.path("message").asText(), ref);
       }
       default -> log.debug("ignoring frame type {}", f.path("type").asText());
     }
@@ -347,25 +382,64 @@ public final class ParleyClient implements AutoCloseable {
   }
 
   /**
-   * Sends again what waits for {@code sent}. A message over the limits (kept by an older client)
+   * Writes what waits in the outbox for {@code sent}, oldest first, as fast as the pacer allows:
+   * each message not yet written on this socket, or written more than {@link #RESEND_AFTER_MS} ago
+   * (the gateway takes a message again under the same id without a second copy). When the pacer
+   * says wait, the rest goes when it allows. A message over the limits (kept by an older client)
    * would be refused at every try without a {@code ref}: it leaves the outbox with a {@code
    * too_large} error instead.
    */
-  private void resendPending() {
+  private synchronized void drainOutbox() {
+    Session s = session;
+    if (s == null || !s.isOpen()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
     try {
       for (Outbox.Pending p : outbox.pending()) {
+        Long at = written.get(p.id());
+        if (at != null && now - at < RESEND_AFTER_MS) {
+          continue;
+        }
         String frame = sendFrame(p);
         String tooLarge = tooLarge(p.body(), frame);
-        if (tooLarge == null) {
-          write(frame);
-        } else {
+        if (tooLarge != null) {
           outbox.remove(p.id());
           listener.error("too_large", tooLarge + "; not sent, removed from the outbox", p.id());
+          continue;
         }
+        long wait = pacer.tryAcquire(System.nanoTime());
+        if (wait > 0) {
+          drainIn(wait);
+          return;
+        }
+        written.put(p.id(), now);
+        s.sendText(frame, Callback.NOOP);
       }
     } catch (SQLException e) {
       log.warn("cannot read the outbox: {}", e.getMessage());
     }
+  }
+
+  private synchronized void drainIn(long nanos) {
+    if (!drainScheduled && !closed) {
+      drainScheduled = true;
+      timer.schedule(() -> {
+        synchronized (this) {
+          drainScheduled = false;
+        }
+        drainOutbox();
+      }, nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** A refused send still in the outbox is written again in a second; false if it is no longer there. */
+  private synchronized boolean retryLater(String id) throws SQLException {
+    if (written.remove(id) == null && outbox.pending().stream().noneMatch(p -> p.id().equals(id))) {
+      return false;
+    }
+    drainIn(TimeUnit.SECONDS.toNanos(1));
+    return true;
   }
 
   private void heartbeat() {

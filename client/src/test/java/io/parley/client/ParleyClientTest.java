@@ -135,4 +135,43 @@ class ParleyClientTest {
       assertThat(client.connected()).isFalse();
     }
   }
+
+  @Test
+  void shouldPaceItsSendsUnderItsRateAndKeepTheirOrder() throws Exception {
+    try (Outbox outbox = new Outbox(dir.resolve("c.db"));
+         ParleyClient client = new ParleyClient(gateway.webSocket(), "token", outbox, heard).sendRate(10)) {
+      client.start();
+      await().atMost(WAIT).until(client::connected);
+      long t0 = System.nanoTime();
+      List<String> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        ids.add(client.send("bob", "m" + i));
+      }
+      await().atMost(WAIT).until(() -> gateway.frames("send").size() >= 30);
+      // 10 a second: the 21st send cannot go before two seconds have passed, however slow the machine
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+      assertThat(gateway.frames("send")).extracting(f -> f.path("id").asText()).containsExactlyElementsOf(ids);
+      assertThat(heard.errors).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldSendARateLimitedMessageAgainWithoutTroublingTheUser() throws Exception {
+    try (Outbox outbox = new Outbox(dir.resolve("c.db"));
+         ParleyClient client = new ParleyClient(gateway.webSocket(), "token", outbox, heard)) {
+      client.start();
+      await().atMost(WAIT).until(client::connected);
+      String id = client.send("bob", "hello");
+      await().atMost(WAIT).until(() -> gateway.frames("send").size() == 1);
+      gateway.push("{\"type\":\"error\",\"code\":\"rate_limited\",\"message\":\"too many messages; slow down\",\"ref\":\""
+          + id + "\"}");
+      // written again a second later, long before the ten seconds after which an unanswered send is
+      await().atMost(Duration.ofSeconds(8)).until(() -> gateway.frames("send").size() == 2);
+      assertThat(gateway.frames("send")).extracting(f -> f.path("id").asText()).containsExactly(id, id);
+      assertThat(outbox.pending()).extracting(Outbox.Pending::id).containsExactly(id);
+      gateway.push("{\"type\":\"sent\",\"id\":\"" + id + "\",\"at\":1}");
+      await().atMost(WAIT).until(() -> outbox.pending().isEmpty());
+      assertThat(heard.errors).isEmpty();
+    }
+  }
 }
