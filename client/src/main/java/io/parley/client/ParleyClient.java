@@ -335,8 +335,10 @@ public final class ParleyClient implements AutoCloseable {
             outbox.remove(ref);
             written.remove(ref);
           }
-        } else if (ref != null && "rate_limited".equals(code) && retryLater(ref)) {
-          return; // still in the outbox: this client sends it again, paced; nothing for the user to do
+        } else if (ref != null && "rate_limited".equals(code)) {
+          // nothing for the user to do: in the outbox, it is written again; already sent, this was a second copy
+          retryLater(ref);
+          return;
         }
         listener.error(code, f.path("message").asText(), ref);
       }
@@ -433,13 +435,12 @@ public final class ParleyClient implements AutoCloseable {
     }
   }
 
-  /** A refused send still in the outbox is written again in a second; false if it is no longer there. */
-  private synchronized boolean retryLater(String id) throws SQLException {
-    if (written.remove(id) == null && outbox.pending().stream().noneMatch(p -> p.id().equals(id))) {
-      return false;
+  /** A refused send still in the outbox is written again in a second. */
+  private synchronized void retryLater(String id) throws SQLException {
+    written.remove(id);
+    if (outbox.pending().stream().anyMatch(p -> p.id().equals(id))) {
+      drainIn(TimeUnit.SECONDS.toNanos(1));
     }
-    drainIn(TimeUnit.SECONDS.toNanos(1));
-    return true;
   }
 
   private void heartbeat() {

@@ -171,6 +171,13 @@ class ParleyClientTest {
       assertThat(outbox.pending()).extracting(Outbox.Pending::id).containsExactly(id);
       gateway.push("{\"type\":\"sent\",\"id\":\"" + id + "\",\"at\":1}");
       await().atMost(WAIT).until(() -> outbox.pending().isEmpty());
+      // a second copy of a message already sent, refused: nothing to resend, nothing to tell
+      gateway.push("{\"type\":\"error\",\"code\":\"rate_limited\",\"message\":\"too many messages; slow down\",\"ref\":\""
+          + id + "\"}");
+      client.send("bob", "after");
+      await().atMost(WAIT).until(() -> gateway.frames("send").size() == 3);
+      Thread.sleep(1_500);
+      assertThat(gateway.frames("send")).extracting(f -> f.path("body").asText()).containsExactly("hello", "hello", "after");
       assertThat(heard.errors).isEmpty();
     }
   }
