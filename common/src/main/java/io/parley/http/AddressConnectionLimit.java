@@ -1,10 +1,13 @@
 package io.parley.http;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Lets each remote address hold at most a fixed number of a connector's connections at once, and
  * closes any more as they are accepted, before Jetty gives them an end point, a buffer or a thread.
  * It counts TCP connections, so a WebSocket counts from its upgrade request to its close, and other
- * addresses are never refused. (Jetty's own {@code NetworkConnectionLimit} bounds the total only.)
+ * addresses are never refused. An IPv6 client counts by its /64, the block one subscriber gets, which
+ * it could otherwise spread connections over. (Jetty's own {@code NetworkConnectionLimit} bounds the
+ * total only.)
  */
 final class AddressConnectionLimit implements SelectorManager.AcceptListener {
   private static final Logger log = LoggerFactory.getLogger(AddressConnectionLimit.class);
@@ -100,9 +105,23 @@ final class AddressConnectionLimit implements SelectorManager.AcceptListener {
   private static InetAddress remoteAddress(SelectableChannel channel) {
     try {
       return channel instanceof SocketChannel socket && socket.getRemoteAddress() instanceof InetSocketAddress remote
-          ? remote.getAddress() : null;
+          ? client(remote.getAddress()) : null;
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /** What one client is counted as: an IPv4 address, or an IPv6 address's /64. */
+  static InetAddress client(InetAddress address) {
+    if (!(address instanceof Inet6Address)) {
+      return address;
+    }
+    byte[] bytes = address.getAddress();
+    Arrays.fill(bytes, 8, 16, (byte) 0);
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("16 bytes are an IPv6 address", e);
     }
   }
 }

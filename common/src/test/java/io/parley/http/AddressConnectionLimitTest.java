@@ -39,4 +39,13 @@ class AddressConnectionLimitTest {
     limit.release(one);
     assertThat(limit.connections(one)).as("an address with none is forgotten").isZero();
   }
+
+  @Test
+  void shouldCountAnIpv6ClientByItsSlash64() {
+    assertThat(AddressConnectionLimit.client(address("2001:db8:1:2:aaaa:bbbb:cccc:dddd")))
+        .isEqualTo(AddressConnectionLimit.client(address("2001:db8:1:2::1")))
+        .isEqualTo(address("2001:db8:1:2::"))
+        .isNotEqualTo(AddressConnectionLimit.client(address("2001:db8:1:3::1")));
+    assertThat(AddressConnectionLimit.client(one)).isEqualTo(one);
+  }
 }
