@@ -41,6 +41,7 @@ class ConnectionAbuseIT {
   private static StackFixture it;
   private static WebSocketClient fromOtherAddress;
   private final List<Socket> sockets = new ArrayList<>();
+  private final List<WsClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -67,6 +68,14 @@ class ConnectionAbuseIT {
     for (Socket socket : sockets) {
       socket.close();
     }
+    clients.forEach(WsClient::close);
+  }
+
+  /** A user's socket from 127.0.0.1, closed after the test (each test counts what that address holds). */
+  private WsClient connect(String user, String device) throws Exception {
+    WsClient client = it.connect(0, user, device);
+    clients.add(client);
+    return client;
   }
 
   private static String user(String name) throws Exception {
@@ -118,8 +127,8 @@ class ConnectionAbuseIT {
   void shouldCloseATricklingHeaderWithinTheDeadlineWhileOthersAreServed() throws Exception {
     String alice = user("alice");
     String bob = user("bob");
-    WsClient a = it.connect(0, alice, "phone");
-    WsClient b = it.connect(0, bob, "phone");
+    WsClient a = connect(alice, "phone");
+    WsClient b = connect(bob, "phone");
     Socket slow = open("127.0.0.1");
     long opened = System.currentTimeMillis();
     OutputStream out = slow.getOutputStream();
@@ -159,9 +168,11 @@ class ConnectionAbuseIT {
     String alice = user("alice");
     String bob = user("bob");
     String carol = user("carol");
-    WsClient a = it.connect(0, alice, "phone");
-    WsClient b = it.connect(0, bob, "phone");
-    // Fill what 127.0.0.1 has left (the test's own clients hold some of it) and one more.
+    WsClient a = connect(alice, "phone");
+    WsClient b = connect(bob, "phone");
+    // Fill what 127.0.0.1 has left and go beyond: the two sockets above hold some of it, and the
+    // stack's and the test's own HTTP clients may hold a few more, or the sockets of a test before
+    // whose closes are still on their way.
     List<Socket> flood = new ArrayList<>();
     int served = 0;
     int refused = 0;
@@ -174,11 +185,12 @@ class ConnectionAbuseIT {
         refused++;
       }
     }
-    assertThat(served).as("served from one address, two sockets held before").isBetween(LIMIT - 5, LIMIT - 2);
+    assertThat(served).as("served from one address, two sockets held before").isBetween(LIMIT - 7, LIMIT - 2);
     assertThat(refused).isGreaterThanOrEqualTo(3);
-    assertThatThrownBy(() -> it.connect(0, carol, "laptop")).as("a WebSocket beyond the limit").isInstanceOf(Exception.class);
+    assertThatThrownBy(() -> connect(carol, "laptop")).as("a WebSocket beyond the limit").isInstanceOf(Exception.class);
 
     WsClient c = WsClient.connect(fromOtherAddress, it.stack.gateway(0).webSocketUri(), it.stack.tokens().issue(carol, "phone"));
+    clients.add(c);
     assertDelivered(c, alice, a, "from another address");
     assertDelivered(a, bob, b, "on a socket opened before the flood");
     for (Socket socket : flood) {
@@ -192,7 +204,7 @@ class ConnectionAbuseIT {
     WsClient again = null;
     while (again == null) {
       try {
-        again = it.connect(0, carol, "laptop");
+        again = connect(carol, "laptop");
       } catch (Exception e) {
         if (System.currentTimeMillis() > deadline) {
           throw e; // the closes never freed a place
@@ -207,9 +219,9 @@ class ConnectionAbuseIT {
   void shouldRateLimitAFrameFloodAndCloseTheSocketThatKeepsOn() throws Exception {
     String alice = user("alice");
     String bob = user("bob");
-    WsClient a = it.connect(0, alice, "phone");
-    WsClient b = it.connect(0, bob, "phone");
-    WsClient m = it.connect(0, user("mallory"), "phone");
+    WsClient a = connect(alice, "phone");
+    WsClient b = connect(bob, "phone");
+    WsClient m = connect(user("mallory"), "phone");
     try {
       for (int i = 0; i < 4 * FRAMES_PER_SECOND; i++) {
         m.sendRaw("{\"type\":\"heartbeat\"}"); // frames that are no message: only the frame limit counts them
