@@ -1,6 +1,7 @@
 package io.parley.assets;
 
 import io.parley.config.ConfigSource;
+import io.parley.http.HttpLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param abandonedUploadAge multipart uploads older than this are aborted by the sweeper
  * @param host the standalone server's interface ({@link AssetServer})
  * @param port the standalone server's port; 0 picks a free one
+ * @param httpLimits the standalone server's header deadline and connections per address ({@code http.*})
  */
 public record AssetConfig(
     Optional<URI> endpoint,
@@ -38,7 +40,8 @@ public record AssetConfig(
     Optional<URI> cdnBaseUrl,
     Duration abandonedUploadAge,
     String host,
-    int port) {
+    int port,
+    HttpLimits httpLimits) {
 
   /** S3 refuses multipart parts below 5 MiB (except the last). */
   public static final int MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -91,7 +94,7 @@ public record AssetConfig(
         + ", secretKey=" + secretKey.map(s -> "****") + ", pathStyle=" + pathStyle + ", s3Timeout=" + s3Timeout
         + ", maxBytes=" + maxBytes + ", multipartThreshold=" + multipartThreshold + ", maxConcurrentUploads="
         + maxConcurrentUploads + ", urlTtl=" + urlTtl + ", cdnBaseUrl=" + cdnBaseUrl + ", abandonedUploadAge="
-        + abandonedUploadAge + ", host=" + host + ", port=" + port + "]";
+        + abandonedUploadAge + ", host=" + host + ", port=" + port + ", httpLimits=" + httpLimits + "]";
   }
 
   public static AssetConfig from(ConfigSource config) {
@@ -110,7 +113,8 @@ public record AssetConfig(
         config.get("assets.cdn.base.url").map(v -> uri("assets.cdn.base.url", v)),
         config.duration("assets.abandoned.upload.age", Duration.ofDays(1)),
         config.string("assets.host", "127.0.0.1"),
-        config.integer("assets.port", 8081));
+        config.integer("assets.port", 8081),
+        HttpLimits.from(config));
   }
 
   private static URI uri(String key, String value) {

@@ -22,7 +22,8 @@ public final class AssetServer implements AutoCloseable {
   public static AssetServer start(AssetConfig config, TokenService tokens, PrometheusRegistry registry) throws Exception {
     AssetService service = AssetService.start(config, tokens, registry);
     try {
-      return new AssetServer(service, ServiceServer.start("assets", config.host(), config.port(), service.routes(), registry));
+      return new AssetServer(service, ServiceServer.start("assets", config.host(), config.port(), config.httpLimits(),
+          service.routes(), registry));
     } catch (Exception e) {
       service.close();
       throw e;

@@ -33,11 +33,17 @@ public final class ServiceServer implements AutoCloseable {
     this.connector = connector;
   }
 
+  /** With the default {@link HttpLimits}. */
+  public static ServiceServer start(String name, String host, int port, Map<String, Handler> routes,
+      PrometheusRegistry registry) throws Exception {
+    return start(name, host, port, HttpLimits.DEFAULTS, routes, registry);
+  }
+
   /**
    * @param name names the threads and the log lines
    * @param port 0 picks a free one
    */
-  public static ServiceServer start(String name, String host, int port, Map<String, Handler> routes,
+  public static ServiceServer start(String name, String host, int port, HttpLimits limits, Map<String, Handler> routes,
       PrometheusRegistry registry) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName(name);
@@ -45,6 +51,7 @@ public final class ServiceServer implements AutoCloseable {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost(host);
     connector.setPort(port);
+    limits.applyTo(connector, name);
     server.addConnector(connector);
     PathMappingsHandler paths = new PathMappingsHandler();
     routes.forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));

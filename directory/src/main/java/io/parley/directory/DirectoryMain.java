@@ -2,6 +2,7 @@ package io.parley.directory;
 
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
+import io.parley.http.HttpLimits;
 import io.parley.http.ServiceServer;
 import io.parley.kafka.Topics;
 import io.parley.process.UntilShutdown;
@@ -24,7 +25,7 @@ public final class DirectoryMain {
         Topics.from(config), tokens, (short) config.integer("kafka.replication.factor", 1));
 
     ServiceServer server = ServiceServer.start("directory", config.string("directory.host", "0.0.0.0"),
-        config.integer("directory.port", 8081), service.routes(), PrometheusRegistry.defaultRegistry);
+        config.integer("directory.port", 8081), HttpLimits.from(config), service.routes(), PrometheusRegistry.defaultRegistry);
     UntilShutdown.close("directory-shutdown", server, service);
   }
 }

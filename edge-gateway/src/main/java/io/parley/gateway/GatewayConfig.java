@@ -2,6 +2,7 @@ package io.parley.gateway;
 
 import io.parley.config.ConfigSource;
 import io.parley.gateway.web.PageCsp;
+import io.parley.http.HttpLimits;
 import io.parley.kafka.Topics;
 import java.time.Duration;
 
@@ -22,6 +23,7 @@ import java.time.Duration;
  * @param leaseInterval how often this gateway renews its lease on its sessions
  * @param idleTimeout a socket with no frame (data, ping or pong) for this long is closed
  * @param pageMediaSources where the web page may fetch media from besides this origin ({@link PageCsp#mediaSources})
+ * @param httpLimits header deadline and connections per address ({@code http.*}, shared with the services)
  */
 public record GatewayConfig(
     String gatewayId,
@@ -44,7 +46,8 @@ public record GatewayConfig(
     Duration leaseInterval,
     Duration idleTimeout,
     Duration producerLinger,
-    String pageMediaSources) {
+    String pageMediaSources,
+    HttpLimits httpLimits) {
 
   public GatewayConfig {
     topics.deliveries(gatewayId); // refuses a gateway id that cannot name a topic
@@ -83,6 +86,7 @@ public record GatewayConfig(
         config.duration("gateway.lease.interval", Duration.ofSeconds(10)),
         config.duration("gateway.idle.timeout", Duration.ofMinutes(2)),
         config.duration("gateway.producer.linger", Duration.ofMillis(1)),
-        PageCsp.mediaSources(config));
+        PageCsp.mediaSources(config),
+        HttpLimits.from(config));
   }
 }

@@ -2,6 +2,7 @@ package io.parley.history;
 
 import io.parley.auth.TokenService;
 import io.parley.config.ConfigSource;
+import io.parley.http.HttpLimits;
 import io.parley.http.ServiceServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -21,7 +22,7 @@ public final class HistoryServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** {@code history.host} (default {@code 0.0.0.0}), {@code history.port} (default 8082; 0: a free one), and {@link HistoryBackend}'s keys. */
+  /** {@code history.host} (default {@code 0.0.0.0}), {@code history.port} (default 8082; 0: a free one), {@link HttpLimits}' and {@link HistoryBackend}'s keys. */
   public static HistoryServer start(ConfigSource config, TokenService tokens, PrometheusRegistry registry) throws Exception {
     String host = config.string("history.host", "0.0.0.0");
     int port = config.integer("history.port", 8082);
@@ -30,7 +31,8 @@ public final class HistoryServer implements AutoCloseable {
     }
     HistoryBackend backend = HistoryBackend.open(config, tokens, registry, false);
     try {
-      return new HistoryServer(backend, ServiceServer.start("history", host, port, backend.routes(), registry));
+      return new HistoryServer(backend, ServiceServer.start("history", host, port, HttpLimits.from(config), backend.routes(),
+          registry));
     } catch (Exception e) {
       backend.close();
       throw e;

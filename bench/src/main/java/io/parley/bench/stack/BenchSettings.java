@@ -16,6 +16,8 @@ public final class BenchSettings {
     // A few hundred sockets stand in for a crowd: each sends far more than one person's 30/s limit.
     s.put("gateway.sends.per.second", "100000");
     s.put("gateway.frames.per.second", "100000");
+    // ...and all of them come from this machine's one address, over the per-address connection limit.
+    s.put("http.max.connections.per.address", "0");
     return s;
   }
 
