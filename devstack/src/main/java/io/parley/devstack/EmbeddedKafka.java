@@ -24,11 +24,12 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * The transactions protocol every Parley cluster is formatted with: version 1, not Kafka 4.1's
    * default 2. Under version 2 a partition leader that has no state for a transactional producer
-   * takes only sequence 0 from it (KAFKA-18202); after a broker restart moves leaders back, the
-   * topology's transactional producers retried {@code OUT_OF_ORDER_SEQUENCE_NUMBER} for
-   * minutes. docs/operations.md, "Transactions protocol", has the measurements.
+   * takes only sequence 0 from it (KAFKA-18202); after a broker restart moved leaders back, the
+   * topology's transactional producer retried {@code OUT_OF_ORDER_SEQUENCE_NUMBER} for minutes.
+   * docs/operations.md, "Transactions protocol", has the measurements. {@code
+   * -Dkafka.transaction.version=2} formats a new log folder with version 2, for comparing the two.
    */
-  public static final short TRANSACTION_VERSION = 1;
+  public static final short TRANSACTION_VERSION = Short.parseShort(System.getProperty("kafka.transaction.version", "1"));
 
   private final KafkaRaftServer server;
   private final int port;

@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Faults on a cluster whose every part on the message path is a process of its own: three KRaft
- * brokers ({@link KafkaBrokers}), the topology ({@link TopologyProcess}) and two gateways ({@link
- * GatewayProcess}).
+ * brokers ({@link KafkaBrokers}), two topology instances with a standby replica of every store
+ * ({@link TopologyProcess}) and three gateways ({@link GatewayProcess}).
  *
  * <p>Combined: a gateway hangs for 60 s (its clients move to the other after 10 s of silence) and,
  * while it hangs, the broker leading the most mailbox partitions is SIGKILLed and started again.
  *
- * <p>Restart: everything on the message path crashes at the same moment — the three KRaft brokers, the
- * topology and both gateways, each a process of its own, SIGKILLed by one {@code kill} — and is
+ * <p>Restart: everything on the message path crashes at the same moment — the three KRaft brokers, both
+ * topology instances and the three gateways, each a process of its own, SIGKILLed by one {@code kill} — and is
  * started again on its own folders, as after a power cut. Devices reconnect and carry on. Every
  * message acknowledged {@code sent} before or after the crash must reach its recipient once after
  * de-duplication, in order, with its receipt, without a sync.
@@ -32,17 +32,12 @@ import org.junit.jupiter.api.Timeout;
  */
 class ClusterFaultIT {
   private static final Duration START = Duration.ofSeconds(120);
-  /**
-   * One produce request in flight per broker for the topology's transactional producer: with more,
-   * a batch with a later sequence reaches a partition leader that has no state for the producer (a
-   * fresh cluster, a moved leader) before the batch carrying sequence 0, is refused with
-   * OUT_OF_ORDER_SEQUENCE_NUMBER (transactions v2), and the two retry against each other for minutes.
-   */
-  static final Map<String, String> PRODUCER = Map.of("topology.streams.producer.max.in.flight.requests.per.connection", "1");
+  private static final Map<String, String> STANDBY = Map.of("topology.streams.num.standby.replicas", "1");
+  private static final List<String> GATEWAYS = List.of("gw-1", "gw-2", "gw-3");
   private static KafkaBrokers brokers;
   private static FaultStack f;
   private static StackFixture it;
-  private static TopologyProcess topology;
+  private static final List<TopologyProcess> topologies = new ArrayList<>();
   private static final List<GatewayProcess> gateways = new ArrayList<>();
   private static List<String> messagePath;
 
@@ -54,13 +49,13 @@ class ClusterFaultIT {
           "gateway.sends.per.second", "1000", "devstack.topology.enabled", "false"));
     });
     it = f.it;
-    topology = startTopology();
-    topology.awaitRunning(START);
-    for (String id : List.of("gw-1", "gw-2")) {
+    startTopologies();
+    for (String id : GATEWAYS) {
       gateways.add(GatewayProcess.start(id, f.dir, it.stack.config(), Duration.ofSeconds(60)));
     }
     Topics names = Topics.from(it.stack.config());
-    messagePath = List.of(names.mailbox().name(), names.deliveries("gw-1").name(), names.deliveries("gw-2").name());
+    messagePath = new ArrayList<>(List.of(names.mailbox().name()));
+    GATEWAYS.forEach(id -> messagePath.add(names.deliveries(id).name()));
   }
 
   @BeforeEach
@@ -68,16 +63,16 @@ class ClusterFaultIT {
     brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
   }
 
-  /** Five pairs, each across the two gateways. */
+  /** Six pairs, each across two of the three gateways. */
   private static List<SendLoad.Route> pairs(FaultRun run, CrashLedger ledger, String prefix, List<RecordingClient> devices)
       throws Exception {
     List<SendLoad.Route> routes = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
       String a = prefix + "-" + (2 * i);
       String b = prefix + "-" + (2 * i + 1);
       it.users(a, b);
-      RecordingClient ca = run.connect(ledger, a, gateways.get(0).webSocketUri());
-      RecordingClient cb = run.connect(ledger, b, gateways.get(1).webSocketUri());
+      RecordingClient ca = run.connect(ledger, a, gateways.get(i % 3).webSocketUri());
+      RecordingClient cb = run.connect(ledger, b, gateways.get((i + 1) % 3).webSocketUri());
       devices.add(ca);
       devices.add(cb);
       routes.add(new SendLoad.Route(ca, "user", b, List.of(b)));
@@ -103,9 +98,11 @@ class ClusterFaultIT {
         long pausedAt = System.nanoTime();
         run.log("gateway %s hung (SIGSTOP) after %d sends", hung.id, ledger.sentCount());
         Thread.sleep(10_000);
-        for (int i = 1; i < devices.size(); i += 2) {
+        for (int i = 0; i < devices.size(); i++) {
           RecordingClient d = devices.get(i);
-          d.reconnect(f.sockets, gateways.get(0).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+          if (d.gateway().equals(hung.webSocketUri())) {
+            d.reconnect(f.sockets, gateways.get(0).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+          }
         }
         run.log("its clients moved to %s after 10 s of silence", gateways.get(0).id);
         run.pause(1_000, 10_000);
@@ -129,8 +126,15 @@ class ClusterFaultIT {
     }
   }
 
-  private static TopologyProcess startTopology() throws Exception {
-    return TopologyProcess.start("topology", f.dir, it.stack.config(), f.dir.resolve("topology-state"), PRODUCER);
+  /** Both instances, each on its own state folder, started together so that the first does not take every task. */
+  private static void startTopologies() throws Exception {
+    topologies.clear();
+    for (String name : List.of("topology-1", "topology-2")) {
+      topologies.add(TopologyProcess.start(name, f.dir, it.stack.config(), f.dir.resolve(name + "-state"), STANDBY));
+    }
+    for (TopologyProcess t : topologies) {
+      t.awaitRunning(START);
+    }
   }
 
   @AfterAll
@@ -139,9 +143,7 @@ class ClusterFaultIT {
       for (GatewayProcess g : gateways) {
         g.close();
       }
-      if (topology != null) {
-        topology.close();
-      }
+      topologies.forEach(TopologyProcess::close);
       if (f != null) {
         f.close();
       }
@@ -163,15 +165,18 @@ class ClusterFaultIT {
         run.awaitFlowing(ledger, 40);
         run.pause(500, 2_000);
         traffic.hold(); // nothing can be written to a socket that dies under the writer
-        List<Long> pids = new ArrayList<>(List.of(brokers.pid(1), brokers.pid(2), brokers.pid(3), topology.pid()));
+        List<Long> pids = new ArrayList<>(List.of(brokers.pid(1), brokers.pid(2), brokers.pid(3)));
+        topologies.forEach(t -> pids.add(t.pid()));
         gateways.forEach(g -> pids.add(g.pid()));
         FaultStack.killAll(pids);
         long killed = System.nanoTime();
-        run.log("killed every process (3 brokers, the topology, 2 gateways) at once after %d sends", ledger.sentCount());
+        run.log("killed every process (3 brokers, 2 topology instances, 3 gateways) at once after %d sends", ledger.sentCount());
         for (int node = 1; node <= 3; node++) {
           brokers.kill(node); // reaps the process
         }
-        topology.kill();
+        for (TopologyProcess t : topologies) {
+          t.kill();
+        }
         for (GatewayProcess g : gateways) {
           g.kill();
         }
@@ -181,16 +186,15 @@ class ClusterFaultIT {
         }
         brokers.awaitBrokers(3, Duration.ofSeconds(180));
         run.log("brokers back in %d ms", (System.nanoTime() - killed) / 1_000_000);
-        topology = startTopology();
         gateways.replaceAll(g -> null);
-        for (int i = 0; i < 2; i++) {
-          gateways.set(i, GatewayProcess.start("gw-" + (i + 1), f.dir, it.stack.config(), Duration.ofSeconds(90)));
+        for (int i = 0; i < GATEWAYS.size(); i++) {
+          gateways.set(i, GatewayProcess.start(GATEWAYS.get(i), f.dir, it.stack.config(), Duration.ofSeconds(90)));
         }
-        topology.awaitRunning(START);
-        run.log("topology and gateways back in %d ms", (System.nanoTime() - killed) / 1_000_000);
+        startTopologies();
+        run.log("topology instances and gateways back in %d ms", (System.nanoTime() - killed) / 1_000_000);
         for (int i = 0; i < devices.size(); i++) {
           RecordingClient d = devices.get(i);
-          d.reconnect(f.sockets, gateways.get(i % 2).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+          d.reconnect(f.sockets, gateways.get(i % 3).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
         }
         traffic.release();
         run.log("devices reconnected, sending again");
@@ -208,7 +212,7 @@ class ClusterFaultIT {
       String tail = brokers.tail(node);
       out.append("--- broker ").append(node).append('\n').append(tail, Math.max(0, tail.length() - 800), tail.length()).append('\n');
     }
-    out.append("--- topology\n").append(topology.tail()).append('\n');
+    topologies.forEach(t -> out.append("--- ").append(t.name).append('\n').append(t.tail()).append('\n'));
     gateways.stream().filter(g -> g != null).forEach(g -> out.append("--- ").append(g.id).append('\n').append(g.tail()).append('\n'));
     return out.toString();
   }

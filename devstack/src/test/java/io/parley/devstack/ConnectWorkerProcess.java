@@ -17,33 +17,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Kafka Connect worker in distributed mode ({@code ConnectDistributed}) in a JVM of its own,
  * running Parley's sink connectors from the class path, so that a test can SIGKILL one worker of a
  * group and watch the others take its tasks over. Workers started with the same {@code group}
- * share their configs, offsets and status topics. Output goes to {@code connect-<name>.log}.
+ * share their configs, offsets and status topics. It runs as a {@link ForkedJvm}; output goes to
+ * {@code connect-<name>.log}.
  */
 final class ConnectWorkerProcess implements AutoCloseable {
-  private static final List<Process> LIVE = new CopyOnWriteArrayList<>();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "connect-forks-kill"));
-  }
 
   final String name;
   final URI rest;
-  private final Path properties;
   private final Path log;
-  private Process process;
+  private ForkedJvm fork;
 
-  private ConnectWorkerProcess(String name, URI rest, Path properties, Path log) {
+  private ConnectWorkerProcess(String name, URI rest, Path log) {
     this.name = name;
     this.rest = rest;
-    this.properties = properties;
     this.log = log;
   }
 
@@ -82,21 +74,17 @@ final class ConnectWorkerProcess implements AutoCloseable {
     try (Writer out = Files.newBufferedWriter(props, StandardCharsets.UTF_8)) {
       p.store(out, "Connect worker " + name);
     }
-    ConnectWorkerProcess worker = new ConnectWorkerProcess(name, URI.create("http://127.0.0.1:" + port), props,
+    ConnectWorkerProcess worker = new ConnectWorkerProcess(name, URI.create("http://127.0.0.1:" + port),
         dir.resolve("connect-" + name + ".log"));
-    worker.launch(dir);
-    worker.awaitRest(timeout);
+    worker.fork = ForkedJvm.start("Connect worker " + name, worker.log, "256m", classPath(),
+        "org.apache.kafka.connect.cli.ConnectDistributed", props.toString());
+    try {
+      worker.awaitRest(timeout);
+    } catch (Exception | AssertionError e) {
+      worker.close();
+      throw e;
+    }
     return worker;
-  }
-
-  private void launch(Path dir) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.parley",
-        "-Dlog4j2.configurationFile=" + TopologyProcess.writeLogConfig(dir),
-        "-cp", classPath(), "org.apache.kafka.connect.cli.ConnectDistributed", properties.toString()));
-    process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
-    LIVE.add(process);
   }
 
   /**
@@ -121,9 +109,7 @@ final class ConnectWorkerProcess implements AutoCloseable {
   private void awaitRest(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("Connect worker " + name + " exited with " + process.exitValue() + ":\n" + tail());
-      }
+      fork.assertAlive("its REST API answered");
       try {
         if (get("/connectors").statusCode() == 200) {
           return;
@@ -172,29 +158,21 @@ final class ConnectWorkerProcess implements AutoCloseable {
 
   /** SIGKILL: no goodbye to the group; its tasks stay assigned to it until the group gives up on it. */
   void kill() throws InterruptedException {
-    process.destroyForcibly();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      throw new AssertionError("Connect worker " + name + " did not die on SIGKILL");
-    }
-    LIVE.remove(process);
+    fork.kill();
   }
 
   long pid() {
-    return process.pid();
+    return fork.pid();
   }
 
   String tail() {
-    return TopologyProcess.tail(log, 3_000);
+    return fork.tail();
   }
 
   @Override
-  public void close() throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+  public void close() {
+    if (fork != null) {
+      fork.close();
     }
-    LIVE.remove(process);
   }
 }

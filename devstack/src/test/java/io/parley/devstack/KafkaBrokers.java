@@ -38,9 +38,8 @@ import org.awaitility.Awaitility;
  */
 final class KafkaBrokers implements AutoCloseable {
   private static final List<Process> LIVE = new CopyOnWriteArrayList<>();
-  /** The transactions protocol, {@link EmbeddedKafka#TRANSACTION_VERSION} unless {@code -Dkafka.transaction.version}. */
-  private static final String TRANSACTION_VERSION =
-      System.getProperty("kafka.transaction.version", String.valueOf(EmbeddedKafka.TRANSACTION_VERSION));
+  /** The transactions protocol, as the local stack's ({@link EmbeddedKafka#TRANSACTION_VERSION}). */
+  private static final String TRANSACTION_VERSION = String.valueOf(EmbeddedKafka.TRANSACTION_VERSION);
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kafka-brokers-kill"));
@@ -281,7 +280,7 @@ final class KafkaBrokers implements AutoCloseable {
   }
 
   String tail(int node) {
-    return TopologyProcess.tail(dir.resolve("broker-" + node + ".log"), 3_000);
+    return ForkedJvm.tail(dir.resolve("broker-" + node + ".log"), 3_000);
   }
 
   @Override

@@ -22,6 +22,8 @@ public final class RecordingClient implements Session.Listener.AutoDemanding {
   final String user;
   private final List<JsonNode> frames = new ArrayList<>();
   private volatile Session session;
+  /** The gateway socket address this device last connected to. */
+  private volatile URI gateway;
   private volatile int closeCode;
   private final AtomicInteger failedWrites = new AtomicInteger();
   /** When each message id first arrived ({@link System#nanoTime}). */
@@ -42,6 +44,11 @@ public final class RecordingClient implements Session.Listener.AutoDemanding {
     ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
     request.setHeader("Authorization", "Bearer " + token);
     client.connect(this, request).get(10, TimeUnit.SECONDS);
+    gateway = uri;
+  }
+
+  URI gateway() {
+    return gateway;
   }
 
   /**

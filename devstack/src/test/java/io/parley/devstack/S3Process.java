@@ -2,35 +2,24 @@ package io.parley.devstack;
 
 import io.parley.assets.s3proxy.LocalS3;
 import io.parley.net.FreePorts;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
- * The local S3 API server ({@link LocalS3}: s3proxy over a folder) in a JVM of its own, so that a
- * test can SIGSTOP it: an object store that hangs with its connections open. Output goes to
- * {@code s3.log}; {@link #main} is what the fork runs.
+ * The local S3 API server ({@link LocalS3}: s3proxy over a folder) in a JVM of its own
+ * ({@link ForkedJvm}), so that a test can SIGSTOP it: an object store that hangs with its connections
+ * open. Output goes to {@code s3.log}; {@link #main} is what the fork runs.
  */
 final class S3Process implements AutoCloseable {
   private static final String READY = "S3 ready on port ";
-  private static final List<Process> LIVE = new CopyOnWriteArrayList<>();
 
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "s3-forks-kill"));
-  }
-
-  private final Process process;
-  private final Path log;
+  private final ForkedJvm fork;
   private final int port;
 
-  private S3Process(Process process, Path log, int port) {
-    this.process = process;
-    this.log = log;
+  private S3Process(ForkedJvm fork, int port) {
+    this.fork = fork;
     this.port = port;
   }
 
@@ -43,22 +32,15 @@ final class S3Process implements AutoCloseable {
 
   static S3Process start(Path dir, Duration timeout) throws Exception {
     int port = FreePorts.loopback();
-    Path log = dir.resolve("s3.log");
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + TopologyProcess.writeLogConfig(dir),
-        "-cp", System.getProperty("java.class.path"), S3Process.class.getName(), dir.resolve("s3").toString(),
-        String.valueOf(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    LIVE.add(process);
-    S3Process s3 = new S3Process(process, log, port);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!(Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(READY))) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        s3.close();
-        throw new AssertionError("S3 server not ready within " + timeout + ":\n" + s3.tail());
-      }
-      Thread.sleep(100);
+    ForkedJvm fork = ForkedJvm.start("S3 server", dir.resolve("s3.log"), "256m", ForkedJvm.testClassPath(),
+        S3Process.class.getName(), dir.resolve("s3").toString(), String.valueOf(port));
+    try {
+      fork.await(Pattern.compile(Pattern.quote(READY)), timeout, "ready");
+    } catch (Exception | AssertionError e) {
+      fork.close();
+      throw e;
     }
-    return s3;
+    return new S3Process(fork, port);
   }
 
   /** The asset service's settings that point it at this server. */
@@ -73,26 +55,19 @@ final class S3Process implements AutoCloseable {
 
   /** SIGSTOP: the server hangs; its connections stay open and nothing answers. */
   void pause() throws Exception {
-    FaultStack.signal(process.pid(), "STOP");
+    fork.pause();
   }
 
   void resume() throws Exception {
-    FaultStack.signal(process.pid(), "CONT");
+    fork.resume();
   }
 
   String tail() {
-    return TopologyProcess.tail(log, 3_000);
+    return fork.tail();
   }
 
   @Override
-  public void close() throws Exception {
-    if (process.isAlive()) {
-      resume(); // a stopped process cannot act on SIGTERM
-      process.destroy();
-    }
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
-    LIVE.remove(process);
+  public void close() {
+    fork.close();
   }
 }
