@@ -21,6 +21,8 @@ import java.time.Duration;
  *     through this process wake it at once, so this bounds only the delay for other instances' changes
  * @param passwordMemoryKib Argon2id memory cost (OWASP minimum: 19 MiB)
  * @param passwordIterations Argon2id time cost (OWASP minimum: 2)
+ * @param behindProxy every request comes through a load balancer that appends the client's address
+ *     to {@code X-Forwarded-For} ({@code directory.behind.proxy}): per-address limits count by it
  */
 public record DirectoryConfig(
     String jdbcUrl,
@@ -36,7 +38,8 @@ public record DirectoryConfig(
     Duration tokenTtl,
     Duration relayInterval,
     int passwordMemoryKib,
-    int passwordIterations) {
+    int passwordIterations,
+    boolean behindProxy) {
 
   public DirectoryConfig {
     if (jdbcUrl == null || !(jdbcUrl.startsWith("jdbc:mysql:") || jdbcUrl.startsWith("jdbc:mariadb:"))) {
@@ -71,6 +74,7 @@ public record DirectoryConfig(
         config.duration("auth.token.ttl", Duration.ofDays(30)),
         config.duration("directory.relay.interval", Duration.ofSeconds(1)),
         config.integer("directory.password.memory.kib", 19 * 1024),
-        config.integer("directory.password.iterations", 2));
+        config.integer("directory.password.iterations", 2),
+        config.bool("directory.behind.proxy", false));
   }
 }

@@ -12,6 +12,7 @@ import io.parley.directory.groups.Group;
 import io.parley.directory.groups.Member;
 import io.parley.directory.users.Profile;
 import io.parley.http.BearerTokens;
+import io.parley.http.ClientAddress;
 import io.parley.http.HttpError;
 import io.parley.http.HttpJson;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ public final class DirectoryApi extends Handler.Abstract {
   private final Throttle failuresPerUserAndAddress;
   private final Throttle failuresPerUser;
   private final Throttle signInsPerAddress;
+  /** Behind the cluster's load balancer: client addresses come from its X-Forwarded-For ({@link ClientAddress}). */
+  private final boolean behindProxy;
   private final Throttle signUpsPerAddress;
 
   public DirectoryApi(Directory directory, BearerTokens bearer, DirectoryConfig config) {
@@ -46,6 +49,7 @@ public final class DirectoryApi extends Handler.Abstract {
     this.failuresPerUserAndAddress = new Throttle(config.signInFailuresPerUserAndAddressPerMinute());
     this.failuresPerUser = new Throttle(config.signInFailuresPerUserPerMinute());
     this.signInsPerAddress = new Throttle(config.signInsPerAddressPerMinute());
+    this.behindProxy = config.behindProxy();
     this.signUpsPerAddress = new Throttle(config.signUpsPerAddressPerMinute());
   }
 
@@ -124,7 +128,7 @@ public final class DirectoryApi extends Handler.Abstract {
   // --- users ---
 
   private void signUp(Request request, Response response, Callback callback) throws HttpError, DirectoryException {
-    if (!signUpsPerAddress.allow(Request.getRemoteAddr(request))) {
+    if (!signUpsPerAddress.allow(ClientAddress.of(request, behindProxy))) {
       throw new HttpError(429, "rate_limited", "too many sign-ups from this address; wait a minute", 60);
     }
     JsonNode body = HttpJson.readObject(request, MAX_BODY);
@@ -135,7 +139,7 @@ public final class DirectoryApi extends Handler.Abstract {
   private void signIn(Request request, Response response, Callback callback) throws HttpError, DirectoryException {
     JsonNode body = HttpJson.readObject(request, MAX_BODY);
     String username = text(body, "username", true);
-    String address = Request.getRemoteAddr(request);
+    String address = ClientAddress.of(request, behindProxy);
     // Only wrong passwords count against a username, and first per address: a guesser elsewhere
     // uses up its own attempts, not the user's.
     String userAtAddress = username + '\u0000' + address;
