@@ -18,6 +18,9 @@ final class StackFixture implements AutoCloseable {
       Map.entry("kafka.partitions.mailbox", "4"),
       Map.entry("gateway.sends.per.second", "40"),
       Map.entry("gateway.abuse.errors", "30"),
+      // Every test user connects from 127.0.0.1, and a class's sockets add up past the default 256
+      // (GroupMessagingIT's thousand-member group); ConnectionAbuseIT and HttpLimitsTest test the limit.
+      Map.entry("http.max.connections.per.address", "0"),
       Map.entry("directory.jdbc.user", "root"),
       // Cheap password hashing: the tests sign up many users; production keeps OWASP's cost.
       Map.entry("directory.password.memory.kib", "1024"),
