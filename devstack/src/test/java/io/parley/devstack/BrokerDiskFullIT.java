@@ -2,7 +2,6 @@ package io.parley.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parley.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +44,9 @@ class BrokerDiskFullIT {
     f = FaultStack.start("broker-disk-full", FaultStack.seed(), dir -> {
       disk = Tmpfs.mount(dir.resolve("broker-" + FULL + "-tmpfs"), TMPFS_BYTES);
       brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90), Map.of(FULL, disk.path().resolve("data")));
-      return new StackFixture(2, Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(), "kafka.replication.factor", "3",
-          "gateway.sends.per.second", "1000"));
+      return StackFixture.onBrokers(brokers, 2, Map.of());
     });
-    Topics names = Topics.from(f.it.stack.config());
-    messagePath = List.of(names.mailbox().name(), names.deliveries("gw-1").name(), names.deliveries("gw-2").name());
+    messagePath = f.messagePath(List.of("gw-1", "gw-2"));
     brokers.lead(FULL, List.of(messagePath.get(0)));
   }
 

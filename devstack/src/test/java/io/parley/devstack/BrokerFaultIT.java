@@ -1,6 +1,5 @@
 package io.parley.devstack;
 
-import io.parley.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +36,9 @@ class BrokerFaultIT {
   static void start() throws Exception {
     f = FaultStack.start("broker-faults", FaultStack.seed(), dir -> {
       brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90));
-      return new StackFixture(2, Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(), "kafka.replication.factor", "3",
-          "gateway.sends.per.second", "1000"));
+      return StackFixture.onBrokers(brokers, 2, Map.of());
     });
-    Topics names = Topics.from(f.it.stack.config());
-    messagePath = List.of(names.mailbox().name(), names.deliveries("gw-1").name(), names.deliveries("gw-2").name());
+    messagePath = f.messagePath(List.of("gw-1", "gw-2"));
   }
 
   @AfterAll

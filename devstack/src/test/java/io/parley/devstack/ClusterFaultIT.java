@@ -1,6 +1,5 @@
 package io.parley.devstack;
 
-import io.parley.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,17 +44,14 @@ class ClusterFaultIT {
   static void start() throws Exception {
     f = FaultStack.start("cluster-faults", FaultStack.seed(), dir -> {
       brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(180));
-      return new StackFixture(0, Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(), "kafka.replication.factor", "3",
-          "gateway.sends.per.second", "1000", "devstack.topology.enabled", "false"));
+      return StackFixture.onBrokers(brokers, 0, Map.of("devstack.topology.enabled", "false"));
     });
     it = f.it;
     startTopologies();
     for (String id : GATEWAYS) {
       gateways.add(GatewayProcess.start(id, f.dir, it.stack.config(), Duration.ofSeconds(60)));
     }
-    Topics names = Topics.from(it.stack.config());
-    messagePath = new ArrayList<>(List.of(names.mailbox().name()));
-    GATEWAYS.forEach(id -> messagePath.add(names.deliveries(id).name()));
+    messagePath = f.messagePath(GATEWAYS);
   }
 
   @BeforeEach

@@ -61,6 +61,14 @@ final class FaultStack implements AutoCloseable {
     return new FaultRun(it, sockets, topics, dir, test, seed, processTails);
   }
 
+  /** The topics a message crosses on this stack: the mailbox, then each of these gateways' deliveries. */
+  List<String> messagePath(List<String> gateways) {
+    Topics names = Topics.from(it.stack.config());
+    List<String> path = new java.util.ArrayList<>(List.of(names.mailbox().name()));
+    gateways.forEach(id -> path.add(names.deliveries(id).name()));
+    return List.copyOf(path);
+  }
+
   /** {@code kill -<signal> <pid>}: STOP hangs a process with its sockets open, CONT resumes it. */
   static void signal(long pid, String signal) throws Exception {
     if (new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor() != 0) {

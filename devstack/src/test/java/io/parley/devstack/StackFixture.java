@@ -56,6 +56,17 @@ final class StackFixture implements AutoCloseable {
     return new StackFixture(gateways, settings);
   }
 
+  /**
+   * A stack on a multi-broker cluster ({@link KafkaBrokers}): replication 3, and a send rate the
+   * fault tests' steady load never meets; {@code overrides} over them.
+   */
+  static StackFixture onBrokers(KafkaBrokers brokers, int gateways, Map<String, String> overrides) throws Exception {
+    Map<String, String> settings = new java.util.HashMap<>(Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(),
+        "kafka.replication.factor", "3", "gateway.sends.per.second", "1000"));
+    settings.putAll(overrides);
+    return new StackFixture(gateways, settings);
+  }
+
   /** Signs these users up in the directory (password "correct horse battery"), so messages to them are taken. */
   void users(String... ids) throws Exception {
     var directory = stack.service(DirectoryLocalService.class).directory().directory();
