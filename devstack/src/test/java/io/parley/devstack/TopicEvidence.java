@@ -125,6 +125,83 @@ final class TopicEvidence implements AutoCloseable {
     return found[0];
   }
 
+  /**
+   * What the cluster says about a stalled message path, for a failure's message: every partition
+   * whose last stable offset trails its end (an open transaction holds read_committed readers back)
+   * with the producers that hold it, every transaction not yet complete, and every consumer group's
+   * lag per partition; then the stacks of this JVM's stream and delivery threads.
+   */
+  String stallReport() {
+    StringBuilder out = new StringBuilder("--- Kafka\n");
+    try {
+      Set<String> names = admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+      Map<TopicPartition, String> where = new HashMap<>();
+      for (var d : admin.describeTopics(names).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS).values()) {
+        for (var p : d.partitions()) {
+          TopicPartition tp = new TopicPartition(d.name(), p.partition());
+          latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+          where.put(tp, "leader " + (p.leader() == null ? "none" : p.leader().id()) + " isr "
+              + p.isr().stream().map(n -> String.valueOf(n.id())).toList());
+        }
+      }
+      var ends = admin.listOffsets(latest).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+          org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      List<TopicPartition> held = new ArrayList<>();
+      for (TopicPartition tp : latest.keySet()) {
+        long end = ends.get(tp).offset();
+        long lso = stable.get(tp).offset();
+        if (lso < end) {
+          held.add(tp);
+          out.append(String.format("held %s: end %d, stable %d, %s%n", tp, end, lso, where.get(tp)));
+        }
+      }
+      if (!held.isEmpty()) {
+        admin.describeProducers(held).all().get(10, java.util.concurrent.TimeUnit.SECONDS).forEach((tp, d) ->
+            d.activeProducers().stream().filter(s -> s.currentTransactionStartOffset().isPresent()).forEach(s ->
+                out.append(String.format("  %s: producer %d epoch %d transaction from offset %d, last write %d ms ago%n", tp,
+                    s.producerId(), s.producerEpoch(), s.currentTransactionStartOffset().getAsLong(),
+                    System.currentTimeMillis() - s.lastTimestamp()))));
+      }
+      List<String> open = admin.listTransactions().all().get(10, java.util.concurrent.TimeUnit.SECONDS).stream()
+          .filter(t -> t.state() != TransactionState.EMPTY && t.state() != TransactionState.COMPLETE_COMMIT
+              && t.state() != TransactionState.COMPLETE_ABORT)
+          .map(TransactionListing::transactionalId).toList();
+      if (!open.isEmpty()) {
+        admin.describeTransactions(open).all().get(10, java.util.concurrent.TimeUnit.SECONDS).forEach((id, d) ->
+            out.append(String.format("transaction %s: %s producer %d epoch %d coordinator %d, started %s ms ago, partitions %s%n", id,
+                d.state(), d.producerId(), d.producerEpoch(), d.coordinatorId(),
+                d.transactionStartTimeMs().isPresent() ? System.currentTimeMillis() - d.transactionStartTimeMs().getAsLong() : "-",
+                d.topicPartitions())));
+      }
+      for (var g : admin.listConsumerGroups().all().get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        var offsets = admin.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata()
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        StringBuilder lags = new StringBuilder();
+        offsets.forEach((tp, o) -> {
+          if (o != null && stable.containsKey(tp) && stable.get(tp).offset() > o.offset()) {
+            lags.append(' ').append(tp).append('=').append(stable.get(tp).offset() - o.offset());
+          }
+        });
+        out.append("group ").append(g.groupId()).append(' ').append(g.groupState().map(Object::toString).orElse("?"))
+            .append(lags.length() == 0 ? " no lag" : " lag" + lags).append('\n');
+      }
+    } catch (Exception e) {
+      out.append("the cluster did not answer: ").append(e).append('\n');
+    }
+    out.append("--- threads\n");
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getName().contains("StreamThread") || t.getName().startsWith("deliveries-")) {
+        out.append(t.getName()).append(' ').append(t.getState()).append('\n');
+        for (int i = 0; i < Math.min(stack.length, 12); i++) {
+          out.append("    at ").append(stack[i]).append('\n');
+        }
+      }
+    });
+    return out.toString();
+  }
+
   private void readAll(String topic, String isolation, Consumer<ConsumerRecord<byte[], byte[]>> each) {
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
