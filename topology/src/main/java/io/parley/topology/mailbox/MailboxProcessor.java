@@ -474,14 +474,22 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
         GatewayLease lease = it.next().value;
         boolean ended = lease.getStopped() || now - lease.getRenewedAt() > settings.leaseTimeout().toMillis();
         long through = ended ? lease.getIncarnation() : lease.getIncarnation() - 1;
+        int expired = 0;
         for (Mailbox.IndexedSession s : mailbox.sessionsOf(lease.getGateway(), through)) {
-          expireSession(s, lease, now);
+          expired += expireSession(s, lease, now) ? 1 : 0;
+        }
+        if (expired > 0) {
+          // Rare and decisive: these devices get nothing more until they connect or sync again.
+          log.info("{} sessions on {} (incarnations through {}) taken offline: its lease {}", expired, lease.getGateway(), through,
+              lease.getStopped() ? "was released" : ended ? "was last renewed " + (now - lease.getRenewedAt()) + " ms ago"
+                  : "belongs to a newer incarnation");
         }
       }
     }
   }
 
-  private void expireSession(Mailbox.IndexedSession s, GatewayLease lease, long now) {
+  /** @return whether a live session went offline (not just a stale index entry dropped) */
+  private boolean expireSession(Mailbox.IndexedSession s, GatewayLease lease, long now) {
     String gateway = lease.getGateway();
     DeviceTable table = mailbox.devices(s.user());
     Optional<DeviceState> device = Devices.find(table, s.device());
@@ -490,9 +498,10 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       takeOffline(s.user(), table, device.get(), Math.min(lease.getRenewedAt(), now), now);
       metrics.sessionExpired();
       log.debug("session {} of {}/{} on {} expired with its gateway's lease", s.session(), s.user(), s.device(), gateway);
-    } else {
-      mailbox.unindexSession(gateway, s.incarnation(), s.user(), s.device());
+      return true;
     }
+    mailbox.unindexSession(gateway, s.incarnation(), s.user(), s.device());
+    return false;
   }
 
   private void expireItems(long now) {
