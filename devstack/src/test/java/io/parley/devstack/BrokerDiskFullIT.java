@@ -44,7 +44,7 @@ class BrokerDiskFullIT {
     f = FaultStack.start("broker-disk-full", FaultStack.seed(), dir -> {
       disk = Tmpfs.mount(dir.resolve("broker-" + FULL + "-tmpfs"), TMPFS_BYTES);
       brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90), Map.of(FULL, disk.path().resolve("data")));
-      return StackFixture.onBrokers(brokers, 2, Map.of());
+      return StackFixture.onBrokers(brokers, 2, StackFixture.LEASE_PAST_FAILOVER);
     });
     messagePath = f.messagePath(List.of("gw-1", "gw-2"));
     brokers.lead(FULL, List.of(messagePath.get(0)));

@@ -36,7 +36,7 @@ class BrokerFaultIT {
   static void start() throws Exception {
     f = FaultStack.start("broker-faults", FaultStack.seed(), dir -> {
       brokers = KafkaBrokers.start(dir, 3, Duration.ofSeconds(90));
-      return StackFixture.onBrokers(brokers, 2, Map.of());
+      return StackFixture.onBrokers(brokers, 2, StackFixture.LEASE_PAST_FAILOVER);
     });
     messagePath = f.messagePath(List.of("gw-1", "gw-2"));
   }

@@ -60,6 +60,15 @@ final class StackFixture implements AutoCloseable {
    * A stack on a multi-broker cluster ({@link KafkaBrokers}): replication 3, and a send rate the
    * fault tests' steady load never meets; {@code overrides} over them.
    */
+  /**
+   * The shipped lease timeout (45 s) for a stack whose brokers fail: the test stacks' 6 s lease is
+   * shorter than a broker failover (9 s until the controller fences a dead broker), so a failover
+   * of the broker leading {@code parley.gateways-0} delays every gateway's renewals past it, and the
+   * mailbox takes every live session offline; those devices then get nothing until they sync (one
+   * run in ten of {@code BrokerDiskFullIT}). Production keeps the lease longer than a failover.
+   */
+  static final Map<String, String> LEASE_PAST_FAILOVER = Map.of("mailbox.lease.timeout", "45s");
+
   static StackFixture onBrokers(KafkaBrokers brokers, int gateways, Map<String, String> overrides) throws Exception {
     Map<String, String> settings = new java.util.HashMap<>(Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(),
         "kafka.replication.factor", "3", "gateway.sends.per.second", "1000"));
