@@ -10,7 +10,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +32,7 @@ public final class TopicProvisioner {
   public static void requireCopartitioned(String bootstrapServers, List<String> topics) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Map<String, Integer> counts = new java.util.TreeMap<>();
-      admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS)
-          .forEach((name, description) -> counts.put(name, description.partitions().size()));
+      describeOnceKnown(admin, topics).forEach((name, description) -> counts.put(name, description.partitions().size()));
       if (counts.values().stream().distinct().count() > 1) {
         throw new IllegalStateException("these topics must have the same number of partitions: " + counts);
       }
@@ -40,6 +41,27 @@ public final class TopicProvisioner {
       throw new IllegalStateException("interrupted while describing topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot describe topics " + topics + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Describes the topics, asking again while a broker answers that it does not know one: on a
+   * cluster of several brokers a topic another process has just created reaches each broker's
+   * metadata a moment after the controller took it.
+   */
+  private static Map<String, TopicDescription> describeOnceKnown(Admin admin, List<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
     }
   }
 
