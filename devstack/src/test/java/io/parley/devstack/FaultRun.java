@@ -123,10 +123,8 @@ final class FaultRun implements AutoCloseable {
         return done.getAsBoolean();
       });
     } catch (ConditionTimeoutException e) {
-      String stall = topics.stallReport();
-      log("not within %s: %s (%s)%n%s", timeout, what, state.get(), stall);
       throw new AssertionError("not within " + timeout + ": " + what + " (" + state.get() + "); processes:\n"
-          + processTails.get() + stall, e);
+          + processTails.get() + topics.stallReport(), e);
     }
   }
 

@@ -57,10 +57,6 @@ final class StackFixture implements AutoCloseable {
   }
 
   /**
-   * A stack on a multi-broker cluster ({@link KafkaBrokers}): replication 3, and a send rate the
-   * fault tests' steady load never meets; {@code overrides} over them.
-   */
-  /**
    * The shipped lease timeout (45 s) for a stack whose brokers fail: the test stacks' 6 s lease is
    * shorter than a broker failover (9 s until the controller fences a dead broker), so a failover
    * of the broker leading {@code parley.gateways-0} delays every gateway's renewals past it, and the
@@ -69,6 +65,10 @@ final class StackFixture implements AutoCloseable {
    */
   static final Map<String, String> LEASE_PAST_FAILOVER = Map.of("mailbox.lease.timeout", "45s");
 
+  /**
+   * A stack on a multi-broker cluster ({@link KafkaBrokers}): replication 3, and a send rate the
+   * fault tests' steady load never meets; {@code overrides} over them.
+   */
   static StackFixture onBrokers(KafkaBrokers brokers, int gateways, Map<String, String> overrides) throws Exception {
     Map<String, String> settings = new java.util.HashMap<>(Map.of(LocalStack.EXTERNAL_KAFKA, brokers.bootstrapServers(),
         "kafka.replication.factor", "3", "gateway.sends.per.second", "1000"));

@@ -14,14 +14,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -134,20 +138,19 @@ final class TopicEvidence implements AutoCloseable {
   String stallReport() {
     StringBuilder out = new StringBuilder("--- Kafka\n");
     try {
-      Set<String> names = admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS);
-      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+      Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       Map<TopicPartition, String> where = new HashMap<>();
-      for (var d : admin.describeTopics(names).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS).values()) {
+      for (var d : admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
         for (var p : d.partitions()) {
           TopicPartition tp = new TopicPartition(d.name(), p.partition());
-          latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+          latest.put(tp, OffsetSpec.latest());
           where.put(tp, "leader " + (p.leader() == null ? "none" : p.leader().id()) + " isr "
               + p.isr().stream().map(n -> String.valueOf(n.id())).toList());
         }
       }
-      var ends = admin.listOffsets(latest).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
-      var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-          org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+      var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
       List<TopicPartition> held = new ArrayList<>();
       for (TopicPartition tp : latest.keySet()) {
         long end = ends.get(tp).offset();
@@ -158,26 +161,26 @@ final class TopicEvidence implements AutoCloseable {
         }
       }
       if (!held.isEmpty()) {
-        admin.describeProducers(held).all().get(10, java.util.concurrent.TimeUnit.SECONDS).forEach((tp, d) ->
+        admin.describeProducers(held).all().get(10, TimeUnit.SECONDS).forEach((tp, d) ->
             d.activeProducers().stream().filter(s -> s.currentTransactionStartOffset().isPresent()).forEach(s ->
                 out.append(String.format("  %s: producer %d epoch %d transaction from offset %d, last write %d ms ago%n", tp,
                     s.producerId(), s.producerEpoch(), s.currentTransactionStartOffset().getAsLong(),
                     System.currentTimeMillis() - s.lastTimestamp()))));
       }
-      List<String> open = admin.listTransactions().all().get(10, java.util.concurrent.TimeUnit.SECONDS).stream()
+      List<String> open = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
           .filter(t -> t.state() != TransactionState.EMPTY && t.state() != TransactionState.COMPLETE_COMMIT
               && t.state() != TransactionState.COMPLETE_ABORT)
           .map(TransactionListing::transactionalId).toList();
       if (!open.isEmpty()) {
-        admin.describeTransactions(open).all().get(10, java.util.concurrent.TimeUnit.SECONDS).forEach((id, d) ->
+        admin.describeTransactions(open).all().get(10, TimeUnit.SECONDS).forEach((id, d) ->
             out.append(String.format("transaction %s: %s producer %d epoch %d coordinator %d, started %s ms ago, partitions %s%n", id,
                 d.state(), d.producerId(), d.producerEpoch(), d.coordinatorId(),
                 d.transactionStartTimeMs().isPresent() ? System.currentTimeMillis() - d.transactionStartTimeMs().getAsLong() : "-",
                 d.topicPartitions())));
       }
-      for (var g : admin.listConsumerGroups().all().get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      for (var g : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
         var offsets = admin.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata()
-            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            .get(10, TimeUnit.SECONDS);
         StringBuilder lags = new StringBuilder();
         offsets.forEach((tp, o) -> {
           if (o != null && stable.containsKey(tp) && stable.get(tp).offset() > o.offset()) {
