@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * message acknowledged {@code sent} before or after the crash must reach its recipient once after
  * de-duplication, in order, with its receipt, without a sync.
  *
+ * <p>Outage: every broker hangs for longer than the gateways' lease, and the sessions must survive it.
+ *
  * <p>The directory's MariaDB and the test's own JVM (which runs the directory's outbox relay) stay
  * up: the shared database serves every test in the JVM, and a database that stops answering is
  * {@code DirectoryFaultIT}'s fault.
@@ -197,6 +199,42 @@ class ClusterFaultIT {
         run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
         run.log("caught up %d ms after the kill", (System.nanoTime() - killed) / 1_000_000);
         Thread.sleep(3_000);
+      }
+      run.verify(ledger);
+    }
+  }
+
+  /**
+   * Kafka out for longer than the gateways' lease (15 s against the test stacks' 6 s): every broker
+   * hangs (SIGSTOP) while gateways, topology instances and clients stay up. Renewals cannot land, so
+   * the mailbox may count every lease as ended; once Kafka answers, each gateway sees its renewal
+   * land after the gap and syncs every socket it holds, and the mailbox spares devices their gateway
+   * spoke for. No device reconnects or syncs on its own, yet everything acknowledged arrives.
+   */
+  @Test
+  @Timeout(330)
+  void shouldDeliverEverythingOnceWhenKafkaIsOutLongerThanTheGatewayLease() throws Exception {
+    try (FaultRun run = f.run("kafkaOutPastTheLease", ClusterFaultIT::tails)) {
+      CrashLedger ledger = new CrashLedger();
+      List<RecordingClient> devices = new ArrayList<>();
+      List<SendLoad.Route> routes = pairs(run, ledger, "ko", devices);
+      try (SendLoad traffic = run.start(ledger, routes, 40)) {
+        run.awaitFlowing(ledger, 40);
+        run.pause(500, 2_000);
+        for (int node = 1; node <= 3; node++) {
+          brokers.pause(node);
+        }
+        long paused = System.nanoTime();
+        run.log("every broker hung (SIGSTOP) after %d sends", ledger.sentCount());
+        Thread.sleep(15_000);
+        for (int node = 1; node <= 3; node++) {
+          brokers.resume(node);
+        }
+        run.log("every broker resumed after 15 s, %d sends so far", ledger.sentCount());
+        run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
+        run.log("caught up %d ms after the outage began", (System.nanoTime() - paused) / 1_000_000);
+        brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
+        Thread.sleep(2_000);
       }
       run.verify(ledger);
     }

@@ -71,7 +71,7 @@ public final class GatewayServer implements AutoCloseable {
     this.bearer = new BearerTokens(TokenService.fromSecret(config.tokenSecret(), Duration.ofDays(30)));
     this.producer = new GatewayProducer(config.bootstrapServers(), "parley-gateway-" + config.gatewayId(),
         config.topics(), config.producerLinger());
-    this.leases = new LeaseRenewer(producer, config.gatewayId(), incarnation);
+    this.leases = new LeaseRenewer(producer, config.gatewayId(), incarnation, () -> connections.all().forEach(ClientSocket::resync));
     this.deliveries = new DeliveryConsumer(config.bootstrapServers(), config.topics(), config.gatewayId(),
         connections, metrics, producer, config.maxQueuedBytesTotal());
     this.services = new SocketServices(config, incarnation, producer, connections,
@@ -147,7 +147,7 @@ public final class GatewayServer implements AutoCloseable {
     try {
       Principal principal = bearer.authenticateSocket(request);
       long cursor = cursorOf(request);
-      if (System.currentTimeMillis() - leases.lastRenewed() > 3 * config.leaseInterval().toMillis()) {
+      if (leases.lapsed()) {
         if (unhealthyLogged.compareAndSet(false, true)) {
           log.warn("gateway {} cannot renew its lease in Kafka; refusing new sockets until it can", config.gatewayId());
         }

@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
  * Renews this gateway's lease on its sessions. The mailbox takes a gateway's devices offline when
  * its lease is older than the lease timeout, so a gateway that dies without a word loses its
  * sessions within a minute, and one that restarts loses the previous incarnation's at once.
+ *
+ * <p>A gateway that lives through a Kafka outage longer than that finds its renewals landing again
+ * after a gap: the mailbox may meanwhile have taken its live sessions offline. Once a renewal lands
+ * more than {@link #LAPSE_INTERVALS} intervals after the previous one, {@code afterLapse} runs (the
+ * server syncs every socket it holds, which brings each session back from its acknowledged cursor).
  */
 public final class LeaseRenewer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseRenewer.class);
@@ -19,13 +24,19 @@ public final class LeaseRenewer implements AutoCloseable {
   private final GatewayProducer producer;
   private final String gatewayId;
   private final long incarnation;
-  private final ScheduledExecutorService timer;
-  private volatile long lastRenewed;
+  /** Renewal intervals without a landed renewal after which the gateway counts its lease as lapsed. */
+  public static final int LAPSE_INTERVALS = 3;
 
-  public LeaseRenewer(GatewayProducer producer, String gatewayId, long incarnation) {
+  private final ScheduledExecutorService timer;
+  private final Runnable afterLapse;
+  private volatile long lastRenewed;
+  private volatile long lapseAfterMs = Long.MAX_VALUE;
+
+  public LeaseRenewer(GatewayProducer producer, String gatewayId, long incarnation, Runnable afterLapse) {
     this.producer = producer;
     this.gatewayId = gatewayId;
     this.incarnation = incarnation;
+    this.afterLapse = afterLapse;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lease-" + gatewayId);
       t.setDaemon(true);
@@ -37,6 +48,7 @@ public final class LeaseRenewer implements AutoCloseable {
   public void start(Duration interval) throws Exception {
     producer.lease(lease(false)).get(30, TimeUnit.SECONDS);
     lastRenewed = System.currentTimeMillis();
+    lapseAfterMs = LAPSE_INTERVALS * interval.toMillis();
     timer.scheduleAtFixedRate(this::renew, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -44,15 +56,23 @@ public final class LeaseRenewer implements AutoCloseable {
     producer.lease(lease(false)).whenComplete((md, error) -> {
       if (error != null) {
         log.warn("lease of {} not renewed: {}", gatewayId, error.getMessage());
-      } else {
-        lastRenewed = System.currentTimeMillis();
+        return;
+      }
+      long now = System.currentTimeMillis();
+      long gap = now - lastRenewed;
+      lastRenewed = now;
+      if (gap > lapseAfterMs) {
+        log.warn("lease of {} renewed again after {} ms without: syncing its sessions, which the mailbox may have taken offline",
+            gatewayId, gap);
+        // off the producer's I/O thread, which must not write records itself
+        timer.execute(afterLapse);
       }
     });
   }
 
-  /** When Kafka last took a renewal: a gateway that cannot renew should not take new sessions. */
-  public long lastRenewed() {
-    return lastRenewed;
+  /** Whether no renewal has landed for {@link #LAPSE_INTERVALS} intervals: such a gateway takes no new sessions. */
+  public boolean lapsed() {
+    return System.currentTimeMillis() - lastRenewed > lapseAfterMs;
   }
 
   /** Says goodbye: the mailbox takes this incarnation's remaining sessions offline at once. */

@@ -246,6 +246,17 @@ public final class ClientSocket implements Session.Listener {
     });
   }
 
+  /**
+   * Tells the mailbox again that this session is alive, as the client's own {@code sync} would,
+   * from the device's acknowledged cursor: after a lapsed lease the mailbox may have taken it offline.
+   */
+  public void resync() {
+    if (closed.get()) {
+      return;
+    }
+    forward(new MailboxCommand(new Sync(device(), services.config().gatewayId(), services.incarnation(), sessionId, -1L)), null);
+  }
+
   private void forward(MailboxCommand command, String ref) {
     track(services.producer().mailbox(user(), command), ref);
   }

@@ -336,6 +336,11 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     DeviceTable table = mailbox.devices(user);
     Optional<DeviceState> found = Devices.find(table, sync.getDevice());
     if (found.isEmpty() || !found.get().getOnline() || !sync.getSession().equals(found.get().getSession())) {
+      if (sync.getAfter() < 0 && found.isPresent() && found.get().getOnline()) {
+        // A gateway's own resync (after < 0) of a socket whose device has connected again since.
+        metrics.ignored("stale_session");
+        return;
+      }
       // The session is alive (it just spoke) but the table lost it (a race with a close or a lease): reopen.
       open(user, sync.getDevice(), sync.getGateway(), sync.getIncarnation(), sync.getSession(), sync.getAfter(), now);
       return;
@@ -467,16 +472,25 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
 
   // --- Punctuation ---
 
-  /** Devices on a gateway whose lease ended, or on an older incarnation of a live gateway, go offline. */
+  /**
+   * Devices on a gateway whose lease ended, or on an older incarnation of a live gateway, go offline.
+   * A lease that merely looks old spares the devices whose gateway spoke for them within the lease
+   * timeout (an ack or a sync this mailbox applied): the gateway was alive then, and its renewals
+   * may only be late (a Kafka outage, a lagging leases reader), not over.
+   */
   private void expireLeases(long now) {
+    long timeout = settings.leaseTimeout().toMillis();
     try (KeyValueIterator<String, GatewayLease> it = leases.all()) {
       while (it.hasNext()) {
         GatewayLease lease = it.next().value;
-        boolean ended = lease.getStopped() || now - lease.getRenewedAt() > settings.leaseTimeout().toMillis();
+        boolean ended = lease.getStopped() || now - lease.getRenewedAt() > timeout;
         long through = ended ? lease.getIncarnation() : lease.getIncarnation() - 1;
+        long activeSince = lease.getStopped() ? Long.MAX_VALUE : now - timeout;
         int expired = 0;
         for (Mailbox.IndexedSession s : mailbox.sessionsOf(lease.getGateway(), through)) {
-          expired += expireSession(s, lease, now) ? 1 : 0;
+          // an older incarnation's session always goes: its gateway restarted without it
+          long spareIfActiveAfter = s.incarnation() == lease.getIncarnation() ? activeSince : Long.MAX_VALUE;
+          expired += expireSession(s, lease, spareIfActiveAfter, now) ? 1 : 0;
         }
         if (expired > 0) {
           // Rare and decisive: these devices get nothing more until they connect or sync again.
@@ -488,12 +502,18 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     }
   }
 
-  /** @return whether a live session went offline (not just a stale index entry dropped) */
-  private boolean expireSession(Mailbox.IndexedSession s, GatewayLease lease, long now) {
+  /**
+   * @param spareIfActiveAfter a live session whose device was active after this stays online
+   * @return whether a live session went offline (not just a stale index entry dropped)
+   */
+  private boolean expireSession(Mailbox.IndexedSession s, GatewayLease lease, long spareIfActiveAfter, long now) {
     String gateway = lease.getGateway();
     DeviceTable table = mailbox.devices(s.user());
     Optional<DeviceState> device = Devices.find(table, s.device());
     if (device.isPresent() && device.get().getOnline() && s.session().equals(device.get().getSession())) {
+      if (device.get().getLastActiveAt() > spareIfActiveAfter) {
+        return false;
+      }
       // The device was last known alive when its gateway last renewed the lease.
       takeOffline(s.user(), table, device.get(), Math.min(lease.getRenewedAt(), now), now);
       metrics.sessionExpired();

@@ -723,6 +723,49 @@ class MailboxProcessorTest {
   }
 
   @Test
+  void shouldKeepOnlineADeviceItsGatewaySpokeForWhileTheLeaseLooksOld() {
+    box.open("bob", "phone", "gw-1", 7L, "s1", 0);
+    box.send("alice", "bob", "one");
+    box.advance(Duration.ofSeconds(40));
+    box.ack("bob", "phone", 1, ReceiptStatus.DELIVERED); // the gateway is alive; its renewals are late
+
+    box.advance(Duration.ofSeconds(10)); // the last renewal is 50 s old, the ack 10 s
+    assertThat(box.device("bob", "phone").getOnline()).isTrue();
+    box.send("alice", "bob", "two");
+    assertThat(box.deliveries("gw-1")).extracting(MailboxProcessorTest::body).containsExactly("one", "two");
+
+    box.advance(Duration.ofSeconds(40)); // nothing from the gateway for 50 s
+    assertThat(box.device("bob", "phone").getOnline()).isFalse();
+  }
+
+  @Test
+  void shouldBringBackASessionTheLeaseTookOfflineWhenItsGatewaySyncsIt() {
+    box.open("bob", "phone", "gw-1", "s1", 0);
+    box.advance(Duration.ofSeconds(50)); // Kafka was out: no renewal landed
+    assertThat(box.device("bob", "phone").getOnline()).isFalse();
+    box.send("alice", "bob", "while the lease looked dead");
+
+    box.lease("gw-1", 1L);
+    box.sync("bob", "phone", "gw-1", "s1", -1); // the gateway's resync of its live sockets
+
+    assertThat(box.device("bob", "phone").getOnline()).isTrue();
+    assertThat(box.deliveries("gw-1")).extracting(MailboxProcessorTest::body).containsExactly("while the lease looked dead");
+  }
+
+  @Test
+  void shouldNotLetAGatewaysResyncDisplaceTheDevicesNewerSession() {
+    box.open("bob", "phone", "gw-1", "s1", 0);
+    box.open("bob", "phone", "gw-2", "s2", 0); // the device connected again elsewhere
+    box.deliveries("gw-1");
+    box.deliveries("gw-2");
+
+    box.sync("bob", "phone", "gw-1", "s1", -1); // gw-1 still holds the old socket
+
+    assertThat(box.device("bob", "phone").getSession()).isEqualTo("s2");
+    assertThat(box.deliveries("gw-2")).isEmpty(); // no session_replaced notice for the live socket
+  }
+
+  @Test
   void shouldTakeOfflineTheSessionsOfAnOlderIncarnationWhenAGatewayRestarts() {
     box.open("bob", "phone", "gw-1", 100L, "s1", 0);
     box.open("carol", "phone", "gw-1", 100L, "s2", 0);
