@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -28,14 +29,16 @@ final class AddressConnectionLimit implements SelectorManager.AcceptListener {
 
   private final String serverName;
   private final int max;
+  private final CounterDataPoint closes;
   private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   private final Map<SelectableChannel, InetAddress> counted = new ConcurrentHashMap<>();
   /** Addresses refused since they last went below the limit: one warning each time one reaches it. */
   private final Set<InetAddress> refusing = ConcurrentHashMap.newKeySet();
 
-  AddressConnectionLimit(String serverName, int max) {
+  AddressConnectionLimit(String serverName, int max, CounterDataPoint closes) {
     this.serverName = serverName;
     this.max = max;
+    this.closes = closes;
   }
 
   /** Counts the connection, or closes it when its address holds the limit already. */
@@ -49,6 +52,7 @@ final class AddressConnectionLimit implements SelectorManager.AcceptListener {
       counted.put(channel, address);
       return;
     }
+    closes.inc();
     if (refusing.add(address)) {
       log.warn("{}: {} holds {} connections, the most one address may; closing its new ones until it has fewer",
           serverName, address.getHostAddress(), max);

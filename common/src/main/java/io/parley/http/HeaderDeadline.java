@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,14 +31,16 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
   private final String serverName;
   private final Duration timeout;
   private final Scheduler scheduler;
+  private final CounterDataPoint closes;
   private final long sweepMillis;
   private final Map<HttpConnection, Wait> watched = new ConcurrentHashMap<>();
   private volatile Scheduler.Task next;
 
-  HeaderDeadline(String serverName, Duration timeout, Scheduler scheduler) {
+  HeaderDeadline(String serverName, Duration timeout, Scheduler scheduler, CounterDataPoint closes) {
     this.serverName = serverName;
     this.timeout = timeout;
     this.scheduler = scheduler;
+    this.closes = closes;
     // the deadline holds to within a tenth of itself, at most a second late
     this.sweepMillis = Math.max(10, Math.min(1_000, timeout.toMillis() / 10));
   }
@@ -82,6 +85,7 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
         boolean readingHeader = !parser.isStart() && parser.inHeaderState();
         if (wait.overdue(connection.getMessagesIn(), readingHeader, now)) {
           watched.remove(connection);
+          closes.inc();
           log.debug("{}: closing {}, its request header took over {}", serverName, connection, timeout);
           connection.getEndPoint().close(new TimeoutException("request header not complete within " + timeout));
         }

@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.parley.config.ConfigSource;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -35,11 +36,16 @@ public record HttpLimits(Duration headerTimeout, int maxConnectionsPerAddress) {
         config.integer("http.max.connections.per.address", DEFAULTS.maxConnectionsPerAddress()));
   }
 
-  /** Puts both limits on a connector before it starts. */
-  public void applyTo(ServerConnector connector, String serverName) {
-    connector.addBean(new HeaderDeadline(serverName, headerTimeout, connector.getScheduler()));
+  /**
+   * Puts both limits on a connector before it starts; what they close is counted in {@code registry}
+   * ({@code parley_http_limit_closes_total{server=serverName, reason}}).
+   */
+  public void applyTo(ServerConnector connector, String serverName, PrometheusRegistry registry) {
+    connector.addBean(new HeaderDeadline(serverName, headerTimeout, connector.getScheduler(),
+        LimitCloses.of(registry, serverName, LimitCloses.HEADER_DEADLINE)));
     if (maxConnectionsPerAddress > 0) {
-      connector.getSelectorManager().addEventListener(new AddressConnectionLimit(serverName, maxConnectionsPerAddress));
+      connector.getSelectorManager().addEventListener(new AddressConnectionLimit(serverName, maxConnectionsPerAddress,
+          LimitCloses.of(registry, serverName, LimitCloses.ADDRESS_LIMIT)));
     }
   }
 }

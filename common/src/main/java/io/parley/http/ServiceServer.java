@@ -51,7 +51,7 @@ public final class ServiceServer implements AutoCloseable {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost(host);
     connector.setPort(port);
-    limits.applyTo(connector, name);
+    limits.applyTo(connector, name, registry);
     server.addConnector(connector);
     PathMappingsHandler paths = new PathMappingsHandler();
     routes.forEach((spec, handler) -> paths.addMapping(PathSpec.from(spec), handler));

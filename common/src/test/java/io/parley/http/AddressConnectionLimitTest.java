@@ -6,7 +6,8 @@ import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 class AddressConnectionLimitTest {
-  private final AddressConnectionLimit limit = new AddressConnectionLimit("test", 2);
+  private final AddressConnectionLimit limit = new AddressConnectionLimit("test", 2,
+      LimitCloses.of(new io.prometheus.metrics.model.registry.PrometheusRegistry(), "test", LimitCloses.ADDRESS_LIMIT));
   private final InetAddress one = address("10.0.0.1");
   private final InetAddress two = address("10.0.0.2");
 

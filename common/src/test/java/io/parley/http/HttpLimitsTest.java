@@ -3,6 +3,7 @@ package io.parley.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,12 +26,22 @@ import org.junit.jupiter.api.Timeout;
 class HttpLimitsTest {
   private static final String HEALTH = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
   private ServiceServer server;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private final List<Socket> sockets = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    server = ServiceServer.start("limits", "127.0.0.1", 0, new HttpLimits(Duration.ofMillis(800), 3), Map.of(),
-        new PrometheusRegistry());
+    server = ServiceServer.start("limits", "127.0.0.1", 0, new HttpLimits(Duration.ofMillis(800), 3), Map.of(), registry);
+  }
+
+  /** {@code parley_http_limit_closes_total{server="limits", reason}} as the server's /metrics would show it. */
+  private double closes(String reason) {
+    return registry.scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals("parley_http_limit_closes"))
+        .flatMap(m -> m.getDataPoints().stream())
+        .filter(p -> p.getLabels().get("server").equals("limits") && p.getLabels().get("reason").equals(reason))
+        .mapToDouble(p -> ((CounterSnapshot.CounterDataPointSnapshot) p).getValue())
+        .findFirst().orElse(-1);
   }
 
   @AfterEach
@@ -108,6 +119,8 @@ class HttpLimitsTest {
     assertThat(exchange(open("127.0.0.1"), HEALTH)).as("another client meanwhile").isEqualTo(200);
     assertThat(untilClosed(slow, opened)).isBetween(700L, 4_000L);
     trickle.join(2_000);
+    assertThat(closes("header_deadline")).as("counted").isEqualTo(1);
+    assertThat(closes("address_limit")).isZero();
   }
 
   @Test
@@ -136,7 +149,9 @@ class HttpLimitsTest {
       assertThat(exchange(socket, HEALTH)).as("connection " + (i + 1)).isEqualTo(200);
       held.add(socket);
     }
+    assertThat(closes("address_limit")).as("a series from the start").isZero();
     assertThat(exchange(open("127.0.0.1"), HEALTH)).as("the fourth from one address").isEqualTo(-1);
+    assertThat(closes("address_limit")).as("counted").isEqualTo(1);
     assertThat(exchange(open("127.0.0.2"), HEALTH)).as("another address").isEqualTo(200);
     for (Socket socket : held) {
       assertThat(exchange(socket, HEALTH)).as("those already open").isEqualTo(200);

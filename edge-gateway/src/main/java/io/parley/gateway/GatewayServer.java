@@ -115,7 +115,7 @@ public final class GatewayServer implements AutoCloseable {
     connector = new ServerConnector(server);
     connector.setHost(config.host());
     connector.setPort(config.port());
-    config.httpLimits().applyTo(connector, "gateway " + config.gatewayId());
+    config.httpLimits().applyTo(connector, "gateway " + config.gatewayId(), registry);
     server.addConnector(connector);
 
     ContextHandler root = new ContextHandler("/");
