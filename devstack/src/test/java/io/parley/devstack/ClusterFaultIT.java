@@ -84,41 +84,54 @@ class ClusterFaultIT {
   @Tag("long-fault")
   @Timeout(330)
   void shouldDeliverEverythingOnceWhenTheMailboxLeaderIsKilledWhileAGatewayHangs() throws Exception {
-    try (FaultRun run = f.run("brokerKilledWhileGatewayHangs", ClusterFaultIT::tails)) {
+    underTraffic("brokerKilledWhileGatewayHangs", "cf", (run, ledger, devices, traffic) -> {
+      GatewayProcess hung = gateways.get(1);
+      hung.pause();
+      long pausedAt = System.nanoTime();
+      run.log("gateway %s hung (SIGSTOP) after %d sends", hung.id, ledger.sentCount());
+      Thread.sleep(10_000);
+      for (int i = 0; i < devices.size(); i++) {
+        RecordingClient d = devices.get(i);
+        if (d.gateway().equals(hung.webSocketUri())) {
+          d.reconnect(f.sockets, gateways.get(0).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+        }
+      }
+      run.log("its clients moved to %s after 10 s of silence", gateways.get(0).id);
+      run.pause(1_000, 10_000);
+      int doomed = brokers.busiestLeader(List.of(messagePath.get(0)));
+      brokers.kill(doomed);
+      long killed = System.nanoTime();
+      run.log("killed broker %d, which led the most mailbox partitions, while %s hangs, after %d sends", doomed, hung.id,
+          ledger.sentCount());
+      Thread.sleep(5_000);
+      brokers.restart(doomed);
+      run.log("started broker %d again", doomed);
+      Thread.sleep(Math.max(0, (pausedAt + 60_000_000_000L - System.nanoTime()) / 1_000_000));
+      hung.resume();
+      run.log("gateway %s woke after 60 s, %d sends so far", hung.id, ledger.sentCount());
+      run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
+      run.log("caught up %d ms after the broker kill", (System.nanoTime() - killed) / 1_000_000);
+      brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
+      Thread.sleep(2_000);
+    });
+  }
+
+  /** What a test does to the cluster while six pairs send, after traffic flows; then the verdict. */
+  @FunctionalInterface
+  private interface Fault {
+    void strike(FaultRun run, CrashLedger ledger, List<RecordingClient> devices, SendLoad traffic) throws Exception;
+  }
+
+  /** Six pairs across the three gateways at 40 msg/s; the fault strikes once traffic flows; then the checker. */
+  private static void underTraffic(String name, String prefix, Fault fault) throws Exception {
+    try (FaultRun run = f.run(name, ClusterFaultIT::tails)) {
       CrashLedger ledger = new CrashLedger();
       List<RecordingClient> devices = new ArrayList<>();
-      List<SendLoad.Route> routes = pairs(run, ledger, "cf", devices);
-      GatewayProcess hung = gateways.get(1);
+      List<SendLoad.Route> routes = pairs(run, ledger, prefix, devices);
       try (SendLoad traffic = run.start(ledger, routes, 40)) {
         run.awaitFlowing(ledger, 40);
         run.pause(500, 2_000);
-        hung.pause();
-        long pausedAt = System.nanoTime();
-        run.log("gateway %s hung (SIGSTOP) after %d sends", hung.id, ledger.sentCount());
-        Thread.sleep(10_000);
-        for (int i = 0; i < devices.size(); i++) {
-          RecordingClient d = devices.get(i);
-          if (d.gateway().equals(hung.webSocketUri())) {
-            d.reconnect(f.sockets, gateways.get(0).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
-          }
-        }
-        run.log("its clients moved to %s after 10 s of silence", gateways.get(0).id);
-        run.pause(1_000, 10_000);
-        int doomed = brokers.busiestLeader(List.of(messagePath.get(0)));
-        brokers.kill(doomed);
-        long killed = System.nanoTime();
-        run.log("killed broker %d, which led the most mailbox partitions, while %s hangs, after %d sends", doomed, hung.id,
-            ledger.sentCount());
-        Thread.sleep(5_000);
-        brokers.restart(doomed);
-        run.log("started broker %d again", doomed);
-        Thread.sleep(Math.max(0, (pausedAt + 60_000_000_000L - System.nanoTime()) / 1_000_000));
-        hung.resume();
-        run.log("gateway %s woke after 60 s, %d sends so far", hung.id, ledger.sentCount());
-        run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
-        run.log("caught up %d ms after the broker kill", (System.nanoTime() - killed) / 1_000_000);
-        brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
-        Thread.sleep(2_000);
+        fault.strike(run, ledger, devices, traffic);
       }
       run.verify(ledger);
     }
@@ -155,53 +168,45 @@ class ClusterFaultIT {
   @Test
   @Timeout(330)
   void shouldDeliverEverythingOnceWhenEveryProcessIsKilledAtOnceAndStartedAgain() throws Exception {
-    try (FaultRun run = f.run("everythingRestarts", ClusterFaultIT::tails)) {
-      CrashLedger ledger = new CrashLedger();
-      List<RecordingClient> devices = new ArrayList<>();
-      List<SendLoad.Route> routes = pairs(run, ledger, "ra", devices);
-      try (SendLoad traffic = run.start(ledger, routes, 40)) {
-        run.awaitFlowing(ledger, 40);
-        run.pause(500, 2_000);
-        traffic.hold(); // nothing can be written to a socket that dies under the writer
-        List<Long> pids = new ArrayList<>(List.of(brokers.pid(1), brokers.pid(2), brokers.pid(3)));
-        topologies.forEach(t -> pids.add(t.pid()));
-        gateways.forEach(g -> pids.add(g.pid()));
-        FaultStack.killAll(pids);
-        long killed = System.nanoTime();
-        run.log("killed every process (3 brokers, 2 topology instances, 3 gateways) at once after %d sends", ledger.sentCount());
-        for (int node = 1; node <= 3; node++) {
-          brokers.kill(node); // reaps the process
-        }
-        for (TopologyProcess t : topologies) {
-          t.kill();
-        }
-        for (GatewayProcess g : gateways) {
-          g.kill();
-        }
-
-        for (int node = 1; node <= 3; node++) {
-          brokers.restart(node);
-        }
-        brokers.awaitBrokers(3, Duration.ofSeconds(180));
-        run.log("brokers back in %d ms", (System.nanoTime() - killed) / 1_000_000);
-        gateways.replaceAll(g -> null);
-        for (int i = 0; i < GATEWAYS.size(); i++) {
-          gateways.set(i, GatewayProcess.start(GATEWAYS.get(i), f.dir, it.stack.config(), Duration.ofSeconds(90)));
-        }
-        startTopologies();
-        run.log("topology instances and gateways back in %d ms", (System.nanoTime() - killed) / 1_000_000);
-        for (int i = 0; i < devices.size(); i++) {
-          RecordingClient d = devices.get(i);
-          d.reconnect(f.sockets, gateways.get(i % 3).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
-        }
-        traffic.release();
-        run.log("devices reconnected, sending again");
-        run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
-        run.log("caught up %d ms after the kill", (System.nanoTime() - killed) / 1_000_000);
-        Thread.sleep(3_000);
+    underTraffic("everythingRestarts", "ra", (run, ledger, devices, traffic) -> {
+      traffic.hold(); // nothing can be written to a socket that dies under the writer
+      List<Long> pids = new ArrayList<>(List.of(brokers.pid(1), brokers.pid(2), brokers.pid(3)));
+      topologies.forEach(t -> pids.add(t.pid()));
+      gateways.forEach(g -> pids.add(g.pid()));
+      FaultStack.killAll(pids);
+      long killed = System.nanoTime();
+      run.log("killed every process (3 brokers, 2 topology instances, 3 gateways) at once after %d sends", ledger.sentCount());
+      for (int node = 1; node <= 3; node++) {
+        brokers.kill(node); // reaps the process
       }
-      run.verify(ledger);
-    }
+      for (TopologyProcess t : topologies) {
+        t.kill();
+      }
+      for (GatewayProcess g : gateways) {
+        g.kill();
+      }
+
+      for (int node = 1; node <= 3; node++) {
+        brokers.restart(node);
+      }
+      brokers.awaitBrokers(3, Duration.ofSeconds(180));
+      run.log("brokers back in %d ms", (System.nanoTime() - killed) / 1_000_000);
+      gateways.replaceAll(g -> null);
+      for (int i = 0; i < GATEWAYS.size(); i++) {
+        gateways.set(i, GatewayProcess.start(GATEWAYS.get(i), f.dir, it.stack.config(), Duration.ofSeconds(90)));
+      }
+      startTopologies();
+      run.log("topology instances and gateways back in %d ms", (System.nanoTime() - killed) / 1_000_000);
+      for (int i = 0; i < devices.size(); i++) {
+        RecordingClient d = devices.get(i);
+        d.reconnect(f.sockets, gateways.get(i % 3).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+      }
+      traffic.release();
+      run.log("devices reconnected, sending again");
+      run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
+      run.log("caught up %d ms after the kill", (System.nanoTime() - killed) / 1_000_000);
+      Thread.sleep(3_000);
+    });
   }
 
   /**
@@ -214,30 +219,22 @@ class ClusterFaultIT {
   @Test
   @Timeout(330)
   void shouldDeliverEverythingOnceWhenKafkaIsOutLongerThanTheGatewayLease() throws Exception {
-    try (FaultRun run = f.run("kafkaOutPastTheLease", ClusterFaultIT::tails)) {
-      CrashLedger ledger = new CrashLedger();
-      List<RecordingClient> devices = new ArrayList<>();
-      List<SendLoad.Route> routes = pairs(run, ledger, "ko", devices);
-      try (SendLoad traffic = run.start(ledger, routes, 40)) {
-        run.awaitFlowing(ledger, 40);
-        run.pause(500, 2_000);
-        for (int node = 1; node <= 3; node++) {
-          brokers.pause(node);
-        }
-        long paused = System.nanoTime();
-        run.log("every broker hung (SIGSTOP) after %d sends", ledger.sentCount());
-        Thread.sleep(15_000);
-        for (int node = 1; node <= 3; node++) {
-          brokers.resume(node);
-        }
-        run.log("every broker resumed after 15 s, %d sends so far", ledger.sentCount());
-        run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
-        run.log("caught up %d ms after the outage began", (System.nanoTime() - paused) / 1_000_000);
-        brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
-        Thread.sleep(2_000);
+    underTraffic("kafkaOutPastTheLease", "ko", (run, ledger, devices, traffic) -> {
+      for (int node = 1; node <= 3; node++) {
+        brokers.pause(node);
       }
-      run.verify(ledger);
-    }
+      long paused = System.nanoTime();
+      run.log("every broker hung (SIGSTOP) after %d sends", ledger.sentCount());
+      Thread.sleep(15_000);
+      for (int node = 1; node <= 3; node++) {
+        brokers.resume(node);
+      }
+      run.log("every broker resumed after 15 s, %d sends so far", ledger.sentCount());
+      run.awaitCaughtUp(ledger, ledger.sentCount(), Duration.ofSeconds(180));
+      run.log("caught up %d ms after the outage began", (System.nanoTime() - paused) / 1_000_000);
+      brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
+      Thread.sleep(2_000);
+    });
   }
 
   private static String tails() {
