@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Outage: every broker hangs for longer than the gateways' lease, and the sessions must survive it.
  *
+ * <p>One user of each pair has two devices on two gateways; the checker holds each device to every
+ * claim.
+ *
  * <p>The directory's MariaDB and the test's own JVM (which runs the directory's outbox relay) stay
  * up: the shared database serves every test in the JVM, and a database that stops answering is
  * {@code DirectoryFaultIT}'s fault.
@@ -61,7 +64,12 @@ class ClusterFaultIT {
     brokers.awaitFullyReplicated(messagePath, Duration.ofSeconds(90));
   }
 
-  /** Six pairs, each across two of the three gateways. */
+  /**
+   * Six pairs, each across two of the three gateways; the second user of each pair also has a
+   * tablet, on the first user's gateway, which must get everything its phone gets. (On the sender's
+   * gateway, its session opening reaches the mailbox before the first message to it: both come
+   * through that gateway's one producer, in order.)
+   */
   private static List<SendLoad.Route> pairs(FaultRun run, CrashLedger ledger, String prefix, List<RecordingClient> devices)
       throws Exception {
     List<SendLoad.Route> routes = new ArrayList<>();
@@ -70,8 +78,10 @@ class ClusterFaultIT {
       String b = prefix + "-" + (2 * i + 1);
       it.users(a, b);
       RecordingClient ca = run.connect(ledger, a, gateways.get(i % 3).webSocketUri());
+      RecordingClient tablet = run.connect(ledger, b, "tablet", gateways.get(i % 3).webSocketUri());
       RecordingClient cb = run.connect(ledger, b, gateways.get((i + 1) % 3).webSocketUri());
       devices.add(ca);
+      devices.add(tablet);
       devices.add(cb);
       routes.add(new SendLoad.Route(ca, "user", b, List.of(b)));
       routes.add(new SendLoad.Route(cb, "user", a, List.of(a)));
@@ -93,7 +103,7 @@ class ClusterFaultIT {
       for (int i = 0; i < devices.size(); i++) {
         RecordingClient d = devices.get(i);
         if (d.gateway().equals(hung.webSocketUri())) {
-          d.reconnect(f.sockets, gateways.get(0).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+          d.reconnect(f.sockets, gateways.get(0).webSocketUri(), it.stack.tokens().issue(d.user, d.device));
         }
       }
       run.log("its clients moved to %s after 10 s of silence", gateways.get(0).id);
@@ -199,7 +209,7 @@ class ClusterFaultIT {
       run.log("topology instances and gateways back in %d ms", (System.nanoTime() - killed) / 1_000_000);
       for (int i = 0; i < devices.size(); i++) {
         RecordingClient d = devices.get(i);
-        d.reconnect(f.sockets, gateways.get(i % 3).webSocketUri(), it.stack.tokens().issue(d.user, "phone"));
+        d.reconnect(f.sockets, gateways.get(i % 3).webSocketUri(), it.stack.tokens().issue(d.user, d.device));
       }
       traffic.release();
       run.log("devices reconnected, sending again");

@@ -14,31 +14,40 @@ import java.util.TreeSet;
 
 /**
  * What was sent, and what every device got: the delivery claims of a crash test, checked over the
- * raw frames. Each claim that fails is a violation with enough detail (user, seq, id) to find the
- * records on the topics.
+ * raw frames. Each claim that fails is a violation with enough detail (device, seq, id) to find the
+ * records on the topics. A user may have several devices; each is held to every claim on its own.
  *
  * <ul>
- *   <li>every message the server acknowledged with {@code sent} reached every recipient;
- *   <li>a message id comes under one seq only, and a seq carries one deliverable only (a raw
- *       repeat of the same seq with the same content is allowed and counted);
- *   <li>a recipient's seqs follow one sender's send order, per conversation;
- *   <li>each recipient's {@code delivered} receipt reached the sender, under one seq only;
- *   <li>each user's seqs are 1..n without a gap.
+ *   <li>every message the server acknowledged with {@code sent} reached every device of every
+ *       recipient;
+ *   <li>a message id comes under one seq only, and a seq carries one deliverable only, on every
+ *       device of the user (a raw repeat of the same seq with the same content is allowed and counted);
+ *   <li>a device's seqs follow one sender's send order, per conversation;
+ *   <li>each recipient's {@code delivered} receipt reached every device of the sender, under one seq only;
+ *   <li>each device's seqs are 1..n without a gap.
  * </ul>
  */
 final class CrashLedger {
   /** One message as sent: {@code index} is its place in its sender's sends to {@code to}. */
   record Sent(String id, String from, String to, boolean group, List<String> recipients, int index) {}
 
-  private final Map<String, RecordingClient> clients = new LinkedHashMap<>();
+  /** Every device, in the order added. */
+  private final List<RecordingClient> clients = new ArrayList<>();
+  /** user -> that user's devices */
+  private final Map<String, List<RecordingClient>> devicesOf = new LinkedHashMap<>();
   private final List<Sent> sends = Collections.synchronizedList(new ArrayList<>());
 
   void add(RecordingClient client) {
-    clients.put(client.user, client);
+    clients.add(client);
+    devicesOf.computeIfAbsent(client.user, u -> new ArrayList<>()).add(client);
   }
 
   Set<String> users() {
-    return Set.copyOf(clients.keySet());
+    return Set.copyOf(devicesOf.keySet());
+  }
+
+  private List<RecordingClient> devices(String user) {
+    return devicesOf.getOrDefault(user, List.of());
   }
 
   private final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
@@ -57,10 +66,11 @@ final class CrashLedger {
     for (Sent s : acknowledgedSends()) {
       Long sent = sentAt.get(s.id());
       for (String r : s.recipients()) {
-        RecordingClient c = clients.get(r);
-        Long arrived = c == null ? null : c.firstArrival(s.id());
-        if (sent != null && arrived != null) {
-          longest = Math.max(longest, (arrived - sent) / 1_000_000);
+        for (RecordingClient c : devices(r)) {
+          Long arrived = c.firstArrival(s.id());
+          if (sent != null && arrived != null) {
+            longest = Math.max(longest, (arrived - sent) / 1_000_000);
+          }
         }
       }
     }
@@ -70,7 +80,7 @@ final class CrashLedger {
   /** Ids the server acknowledged with {@code sent}, per sender. */
   private Set<String> acknowledged() {
     Set<String> ids = new HashSet<>();
-    for (RecordingClient c : clients.values()) {
+    for (RecordingClient c : clients) {
       for (JsonNode f : c.frames("sent")) {
         ids.add(f.get("id").asText());
       }
@@ -81,7 +91,7 @@ final class CrashLedger {
   /** Sends the server has answered neither with {@code sent} nor with an error naming them (yet). */
   int unanswered() {
     Set<String> answered = acknowledged();
-    for (RecordingClient c : clients.values()) {
+    for (RecordingClient c : clients) {
       for (JsonNode f : c.frames("error")) {
         answered.add(f.path("ref").asText());
       }
@@ -104,7 +114,7 @@ final class CrashLedger {
   /** Distinct messages (recipient, id) delivered so far, to see traffic flowing again after a restart. */
   int delivered() {
     int n = 0;
-    for (RecordingClient c : clients.values()) {
+    for (RecordingClient c : clients) {
       Set<String> ids = new HashSet<>();
       c.frames("message").forEach(f -> ids.add(f.get("id").asText()));
       n += ids.size();
@@ -127,7 +137,7 @@ final class CrashLedger {
     Set<String> acked = acknowledged();
     Map<String, Set<String>> messagesAt = new HashMap<>();
     Map<String, Set<String>> receiptsAt = new HashMap<>();
-    for (RecordingClient c : clients.values()) {
+    for (RecordingClient c : clients) {
       Set<String> m = new HashSet<>();
       Set<String> r = new HashSet<>();
       for (JsonNode f : c.frames()) {
@@ -141,8 +151,8 @@ final class CrashLedger {
           default -> { }
         }
       }
-      messagesAt.put(c.user, m);
-      receiptsAt.put(c.user, r);
+      messagesAt.put(c.label(), m);
+      receiptsAt.put(c.label(), r);
     }
     int missing = 0;
     List<Sent> all = sends();
@@ -151,21 +161,25 @@ final class CrashLedger {
         continue;
       }
       for (String to : s.recipients()) {
-        if (!messagesAt.get(to).contains(s.id())) {
-          missing++;
+        for (RecordingClient d : devices(to)) {
+          if (!messagesAt.get(d.label()).contains(s.id())) {
+            missing++;
+          }
         }
-        if (!receiptsAt.get(s.from()).contains(s.id() + "|" + to)) {
-          missing++;
+        for (RecordingClient d : devices(s.from())) {
+          if (!receiptsAt.get(d.label()).contains(s.id() + "|" + to)) {
+            missing++;
+          }
         }
       }
     }
     return missing;
   }
 
-  /** Each user's highest contiguous seq, for a sync. */
-  long contiguous(String user) {
+  /** A device's highest contiguous seq, for a sync. */
+  long contiguous(RecordingClient device) {
     TreeSet<Long> seqs = new TreeSet<>();
-    for (JsonNode f : clients.get(user).frames()) {
+    for (JsonNode f : device.frames()) {
       if (f.has("seq") && f.get("seq").asLong() > 0) {
         seqs.add(f.get("seq").asLong());
       }
@@ -185,18 +199,19 @@ final class CrashLedger {
     all.forEach(s -> byId.put(s.id(), s));
     r.attempted = all.size();
     r.acknowledged = (int) all.stream().filter(s -> acked.contains(s.id())).count();
-    for (RecordingClient c : clients.values()) {
+    for (RecordingClient c : clients) {
       r.failedWrites += c.failedWrites();
       for (JsonNode f : c.frames("error")) {
         r.errors.merge(f.path("code").asText(), 1, Integer::sum);
       }
     }
 
-    // user -> seq -> every content that seq came with; user -> message id -> seqs; sender -> id|by -> receipt seqs
+    // device -> seq -> every content that seq came with; device -> message id -> seqs; sender's device -> id|by -> receipt seqs
     Map<String, Map<Long, List<String>>> contents = new HashMap<>();
+    Map<String, Map<Long, Set<String>>> userContents = new HashMap<>(); // user -> seq -> contents on any of its devices
     Map<String, Map<String, Set<Long>>> messageSeqs = new HashMap<>();
     Map<String, Map<String, Set<Long>>> receiptSeqs = new HashMap<>();
-    for (RecordingClient c : clients.values()) {
+    for (RecordingClient c : clients) {
       Map<Long, List<String>> bySeq = new TreeMap<>();
       Map<String, Set<Long>> mSeqs = new HashMap<>();
       Map<String, Set<Long>> rSeqs = new HashMap<>();
@@ -214,7 +229,7 @@ final class CrashLedger {
           mSeqs.computeIfAbsent(id, k -> new TreeSet<>()).add(seq);
           Sent s = byId.get(id);
           if (s == null || !s.recipients().contains(c.user) || !s.from().equals(f.get("from").asText())) {
-            r.violation("unexpected", c.user + " got seq " + seq + ": " + content + ", which was not sent to them");
+            r.violation("unexpected", c.label() + " got seq " + seq + ": " + content + ", which was not sent to them");
           }
         } else {
           r.rawReceipts++;
@@ -230,18 +245,21 @@ final class CrashLedger {
           }
         }
         seen.add(content);
+        userContents.computeIfAbsent(c.user, u -> new TreeMap<>()).computeIfAbsent(seq, k -> new TreeSet<>()).add(content);
       }
-      contents.put(c.user, bySeq);
-      messageSeqs.put(c.user, mSeqs);
-      receiptSeqs.put(c.user, rSeqs);
+      contents.put(c.label(), bySeq);
+      messageSeqs.put(c.label(), mSeqs);
+      receiptSeqs.put(c.label(), rSeqs);
     }
 
-    // A seq carries one deliverable; a user's seqs have no gap.
+    // A seq carries one deliverable, on every device of the user; a device's seqs have no gap.
+    userContents.forEach((user, bySeq) -> bySeq.forEach((seq, seen) -> {
+      if (seen.size() > 1) {
+        r.violation("seq with two contents", user + " seq " + seq + " came as " + seen);
+      }
+    }));
     contents.forEach((user, bySeq) -> {
       bySeq.forEach((seq, seen) -> {
-        if (new HashSet<>(seen).size() > 1) {
-          r.violation("seq with two contents", user + " seq " + seq + " came as " + new TreeSet<>(seen));
-        }
         if (seen.size() > 1) {
           r.seqsRepeated++;
         }
@@ -268,40 +286,48 @@ final class CrashLedger {
       }
     }));
 
-    // Every acknowledged message reached every recipient, in its sender's order, and its receipt came back.
-    Map<String, Long> lastSeqOf = new HashMap<>(); // sender|conversation|recipient -> seq of the previous message
+    // Every acknowledged message reached every device of every recipient, in its sender's order, and
+    // its receipt came back to every device of the sender.
+    Map<String, Long> lastSeqOf = new HashMap<>(); // sender|conversation|recipient device -> seq of the previous message
     Map<String, String> lastIdOf = new HashMap<>();
     for (Sent s : all) {
       boolean isAcked = acked.contains(s.id());
       for (String to : s.recipients()) {
-        Set<Long> seqs = messageSeqs.get(to).getOrDefault(s.id(), Set.of());
-        if (!isAcked) {
-          if (!seqs.isEmpty()) {
-            r.deliveredUnacknowledged++;
+        for (RecordingClient device : devices(to)) {
+          Set<Long> seqs = messageSeqs.get(device.label()).getOrDefault(s.id(), Set.of());
+          if (!isAcked) {
+            if (!seqs.isEmpty()) {
+              r.deliveredUnacknowledged++;
+            }
+            continue;
           }
-          continue;
-        }
-        r.expectedDeliveries++;
-        if (seqs.isEmpty()) {
-          r.violation("lost", s.id() + " from " + s.from() + " never reached " + to);
-        } else {
+          r.expectedDeliveries++;
+          if (seqs.isEmpty()) {
+            r.violation("lost", s.id() + " from " + s.from() + " never reached " + device.label());
+            continue;
+          }
           r.delivered++;
           long seq = Collections.min(seqs);
-          String stream = s.from() + "|" + s.to() + "|" + to;
+          String stream = s.from() + "|" + s.to() + "|" + device.label();
           Long previous = lastSeqOf.get(stream);
           if (previous != null && seq <= previous) {
-            r.violation("order", to + " got " + s.id() + " (send #" + s.index() + " of " + s.from() + ") at seq " + seq
-                + ", before the earlier " + lastIdOf.get(stream) + " at seq " + previous);
+            r.violation("order", device.label() + " got " + s.id() + " (send #" + s.index() + " of " + s.from() + ") at seq "
+                + seq + ", before the earlier " + lastIdOf.get(stream) + " at seq " + previous);
           }
           lastSeqOf.put(stream, seq);
           lastIdOf.put(stream, s.id());
         }
-        r.expectedReceipts++;
-        Set<Long> receipt = receiptSeqs.get(s.from()).getOrDefault(s.id() + "|" + to + "|delivered", Set.of());
-        if (receipt.isEmpty()) {
-          r.violation("lost receipt", s.from() + " never got the delivered receipt of " + s.id() + " by " + to);
-        } else {
-          r.receipts++;
+        if (!isAcked) {
+          continue;
+        }
+        for (RecordingClient device : devices(s.from())) {
+          r.expectedReceipts++;
+          Set<Long> receipt = receiptSeqs.get(device.label()).getOrDefault(s.id() + "|" + to + "|delivered", Set.of());
+          if (receipt.isEmpty()) {
+            r.violation("lost receipt", device.label() + " never got the delivered receipt of " + s.id() + " by " + to);
+          } else {
+            r.receipts++;
+          }
         }
       }
     }
@@ -344,7 +370,7 @@ final class CrashLedger {
       return String.format(
           "sent %d, acknowledged %d, refused %s, failed writes %d; deliveries expected %d, delivered %d (+%d unacknowledged);"
               + " raw frames: %d messages, %d receipts, %d repeats of a seq already seen (%d messages, %d receipts; %d seqs repeated);"
-              + " delivered receipts expected %d, received %d; highest seq per user %s",
+              + " delivered receipts expected %d, received %d; highest seq per device %s",
           attempted, acknowledged, errors, failedWrites, expectedDeliveries, delivered, deliveredUnacknowledged,
           rawMessages, rawReceipts, rawDuplicates, rawMessageRepeats, rawDuplicates - rawMessageRepeats, seqsRepeated,
           expectedReceipts, receipts, highestSeq);

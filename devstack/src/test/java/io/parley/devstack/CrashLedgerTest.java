@@ -15,8 +15,8 @@ class CrashLedgerTest {
   @BeforeEach
   void twoUsers() {
     ledger = new CrashLedger();
-    alice = new RecordingClient("alice");
-    bob = new RecordingClient("bob");
+    alice = new RecordingClient("alice", "phone");
+    bob = new RecordingClient("bob", "phone");
     ledger.add(alice);
     ledger.add(bob);
   }
@@ -66,6 +66,43 @@ class CrashLedgerTest {
     assertThat(report.violationCounts).containsEntry("lost", 1).containsEntry("lost receipt", 1);
     assertThat(ledger.outstanding()).isEqualTo(2);
     assertThat(ledger.outstanding(1)).isZero();
+  }
+
+  @Test
+  void shouldHoldEveryDeviceOfARecipientAndOfTheSenderToTheClaims() {
+    RecordingClient tablet = new RecordingClient("bob", "tablet");
+    RecordingClient laptop = new RecordingClient("alice", "laptop");
+    ledger.add(tablet);
+    ledger.add(laptop);
+    send("m1", 1);
+    send("m2", 2);
+    message(bob, 1, "m1");
+    message(bob, 2, "m2");
+    message(tablet, 1, "m1"); // the tablet never got m2
+    receipt(alice, 1, "m1");
+    receipt(alice, 2, "m2");
+    receipt(laptop, 1, "m1"); // nor the laptop m2's receipt
+
+    CrashLedger.Report report = ledger.check();
+
+    assertThat(report.violationCounts).containsEntry("lost", 1).containsEntry("lost receipt", 1);
+    assertThat(report.violationsText()).contains("never reached bob/tablet").doesNotContain("never reached bob/phone")
+        .contains("alice/laptop never got the delivered receipt of m2");
+    assertThat(report.expectedDeliveries).isEqualTo(4);
+    assertThat(ledger.outstanding()).isEqualTo(2);
+    assertThat(ledger.contiguous(tablet)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldReportASeqThatCameWithAnotherMessageOnAnotherDeviceOfTheUser() {
+    RecordingClient tablet = new RecordingClient("bob", "tablet");
+    ledger.add(tablet);
+    send("m1", 1);
+    send("m2", 2);
+    message(bob, 1, "m1");
+    message(tablet, 1, "m2");
+
+    assertThat(ledger.check().violationCounts).containsKey("seq with two contents");
   }
 
   @Test

@@ -69,7 +69,12 @@ final class FaultRun implements AutoCloseable {
   }
 
   RecordingClient connect(CrashLedger ledger, String user, java.net.URI webSocket) throws Exception {
-    RecordingClient c = RecordingClient.connect(sockets, webSocket, user, it.stack.tokens().issue(user, "phone"));
+    return connect(ledger, user, "phone", webSocket);
+  }
+
+  /** Another device of a user is one more connection, held by the ledger to every claim on its own. */
+  RecordingClient connect(CrashLedger ledger, String user, String device, java.net.URI webSocket) throws Exception {
+    RecordingClient c = RecordingClient.connect(sockets, webSocket, user, device, it.stack.tokens().issue(user, device));
     devices.add(c);
     ledger.add(c);
     return c;
@@ -146,7 +151,7 @@ final class FaultRun implements AutoCloseable {
     if (missingWithoutSync > 0) {
       log("%d deliveries/receipts still missing after 40 s; syncing every device", missingWithoutSync);
       for (RecordingClient c : devices) {
-        c.sync(ledger.contiguous(c.user));
+        c.sync(ledger.contiguous(c));
       }
       awaitAtMost(() -> ledger.outstanding() == 0, Duration.ofSeconds(20));
     }

@@ -65,7 +65,7 @@ class GatewayFaultIT {
         run.log("gateway %s hung (SIGSTOP) after %d sends", hung.id, ledger.sentCount());
         Thread.sleep(10_000);
         for (RecordingClient c : onTheHungGateway) {
-          c.reconnect(f.sockets, it.stack.gateway(0).webSocketUri(), it.stack.tokens().issue(c.user, "phone"));
+          c.reconnect(f.sockets, it.stack.gateway(0).webSocketUri(), it.stack.tokens().issue(c.user, c.device));
         }
         run.log("its %d clients moved to gw-1 after 10 s of silence", onTheHungGateway.size());
         Thread.sleep(50_000);

@@ -20,6 +20,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  */
 public final class RecordingClient implements Session.Listener.AutoDemanding {
   final String user;
+  /** The device id its token was issued for. */
+  final String device;
   private final List<JsonNode> frames = new ArrayList<>();
   private volatile Session session;
   /** The gateway socket address this device last connected to. */
@@ -30,14 +32,21 @@ public final class RecordingClient implements Session.Listener.AutoDemanding {
   private final java.util.concurrent.ConcurrentHashMap<String, Long> firstArrival = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Not connected: frames come only through {@link #onWebSocketText} (the ledger's own test). */
-  RecordingClient(String user) {
+  RecordingClient(String user, String device) {
     this.user = user;
+    this.device = device;
   }
 
-  static RecordingClient connect(WebSocketClient client, URI uri, String user, String token) throws Exception {
-    RecordingClient c = new RecordingClient(user);
+  /** @param token issued for {@code user} on {@code device} */
+  static RecordingClient connect(WebSocketClient client, URI uri, String user, String device, String token) throws Exception {
+    RecordingClient c = new RecordingClient(user, device);
     c.open(client, uri, token);
     return c;
+  }
+
+  /** {@code user/device}, as the ledger's reports name it. */
+  String label() {
+    return user + "/" + device;
   }
 
   private void open(WebSocketClient client, URI uri, String token) throws Exception {
