@@ -85,8 +85,8 @@ class S3FaultIT {
       Path files = Files.createDirectories(f.dir.resolve("media"));
       Attachment known = media.sendFileAsIs(Files.write(files.resolve("known.bin"), randomBytes(run.random, 50_000)),
           "application/octet-stream");
-      WsClient sender = it.connect(0, owner, "phone");
-      WsClient recipient = it.connect(1, peer, "phone");
+      WsClient sender;
+      WsClient recipient;
       List<Upload> uploads = new CopyOnWriteArrayList<>();
       long paused;
       long resumed;
@@ -94,6 +94,9 @@ class S3FaultIT {
       Attachment unchecked = new Attachment(HexFormat.of().formatHex(randomBytes(run.random, 32)), "image/png", 10, null, null);
       try (SendLoad traffic = run.start(ledger, routes, 20)) {
         run.awaitFlowing(ledger, 20);
+        // after the soak of ./parley faults: these sockets send nothing until the hang, and a silent socket is closed
+        sender = it.connect(0, owner, "phone");
+        recipient = it.connect(1, peer, "phone");
         Thread uploader = new Thread(() -> uploadEvery250Ms(media, files, run.random, uploads), "uploader");
         uploader.start();
         try {
