@@ -20,7 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,6 +61,8 @@ class ClusterIT {
   private String dave;
   private String group;
   private Path dir;
+  /** Samples the fault test's progress into its timeline; stopped when the test ends. */
+  private ScheduledExecutorService progress;
 
   @BeforeAll
   void up() throws Exception {
@@ -97,7 +105,7 @@ class ClusterIT {
             last[0] = r.statusCode() + " " + r.headers().map() + "\n" + r.body();
             return r.body().strip().startsWith("{");
           });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError("POST /v1/sessions through the load balancer never answered JSON; last answer:\n" + last[0]
           + "\nlb:\n" + cluster.logs("lb") + "\ndirectory:\n" + cluster.logs("directory"), e);
     }
@@ -107,6 +115,9 @@ class ClusterIT {
   void down() throws Exception {
     for (Device d : devices.values()) {
       d.close();
+    }
+    if (progress != null) {
+      progress.shutdownNow();
     }
     if (cluster != null && !Boolean.getBoolean("cluster.keep")) {
       cluster.down();
@@ -157,16 +168,16 @@ class ClusterIT {
     }
 
     AtomicBoolean sending = new AtomicBoolean(true);
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
     List<Thread> senders = new ArrayList<>();
     senders.add(sender("alice-to-bob", sending, failures, n -> a.send(bob, "a→b " + n)));
     senders.add(sender("bob-to-alice", sending, failures, n -> b.send(alice, "b→a " + n)));
     senders.add(sender("dave-to-group", sending, failures, n -> d.sendToGroup(group, members, "d→g " + n)));
     senders.forEach(Thread::start);
 
-    List<String> timeline = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> timeline = new CopyOnWriteArrayList<>();
     long t0 = System.nanoTime();
-    Thread progress = progress(timeline, t0);
+    progress = progress(timeline, t0);
     Thread.sleep(8_000);
     fault(timeline, t0, "kill broker-2", () -> cluster.kill("broker-2"));
     Thread.sleep(10_000);
@@ -193,7 +204,7 @@ class ClusterIT {
     try {
       await("every message acknowledged").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
           .until(() -> ledger.allAcknowledged() && a.pending() == 0 && b.pending() == 0 && d.pending() == 0);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError(undelivered(timeline), e);
     }
     timeline.add(String.format("%5.1f s  all %d acknowledged", (System.nanoTime() - t0) / 1e9, ledger.acknowledgedCount()));
@@ -204,10 +215,10 @@ class ClusterIT {
     try {
       await("every acknowledged message delivered").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
           .until(() -> ledger.missing().isEmpty());
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       throw new AssertionError(undelivered(timeline), e);
     }
-    progress.interrupt();
+    progress.shutdownNow();
     timeline.add(String.format("%5.1f s  %d written, %d acknowledged, all delivered", (System.nanoTime() - t0) / 1e9,
         ledger.writtenCount(), ledger.acknowledgedCount()));
     Thread.sleep(3_000); // a late second delivery would show up now
@@ -232,28 +243,24 @@ class ClusterIT {
    * has acknowledged and how many acknowledged deliveries are still missing, so a slow recovery
    * shows where its time went.
    */
-  private Thread progress(List<String> timeline, long t0) {
-    Thread t = new Thread(() -> {
-      String last = "";
-      try {
-        while (true) {
-          Thread.sleep(5_000);
-          int written = ledger.writtenCount();
-          int acknowledged = ledger.acknowledgedCount();
-          int missing = ledger.missing().size();
-          String now = written + " written, " + acknowledged + " acknowledged, " + missing + " deliveries missing";
-          if (!now.equals(last) && (written > acknowledged || missing > 0)) {
-            timeline.add(String.format("%5.1f s  %s", (System.nanoTime() - t0) / 1e9, now));
-          }
-          last = now;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+  private ScheduledExecutorService progress(List<String> timeline, long t0) {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "deployment-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    String[] last = {""};
+    timer.scheduleAtFixedRate(() -> {
+      int written = ledger.writtenCount();
+      int acknowledged = ledger.acknowledgedCount();
+      int missing = ledger.missing().size();
+      String now = written + " written, " + acknowledged + " acknowledged, " + missing + " deliveries missing";
+      if (!now.equals(last[0]) && (written > acknowledged || missing > 0)) {
+        timeline.add(String.format("%5.1f s  %s", (System.nanoTime() - t0) / 1e9, now));
       }
-    }, "deployment-progress");
-    t.setDaemon(true);
-    t.start();
-    return t;
+      last[0] = now;
+    }, 5, 5, TimeUnit.SECONDS);
+    return timer;
   }
 
   /**
@@ -263,7 +270,7 @@ class ClusterIT {
    */
   private String undelivered(List<String> timeline) {
     List<String> missing = ledger.missing();
-    Map<String, Integer> byPair = new java.util.TreeMap<>();
+    Map<String, Integer> byPair = new TreeMap<>();
     for (String m : missing) {
       byPair.merge(m.substring(0, m.indexOf('/')), 1, Integer::sum);
     }

@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class LeaseRenewer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseRenewer.class);
 
-  private final GatewayProducer producer;
-  private final String gatewayId;
-  private final long incarnation;
   /** Renewal intervals without a landed renewal after which the gateway counts its lease as lapsed. */
   public static final int LAPSE_INTERVALS = 3;
 
+  private final GatewayProducer producer;
+  private final String gatewayId;
+  private final long incarnation;
   private final ScheduledExecutorService timer;
   private final Runnable afterLapse;
   private volatile long lastRenewed;
