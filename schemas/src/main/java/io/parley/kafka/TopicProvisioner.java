@@ -28,14 +28,19 @@ public final class TopicProvisioner {
     }
   }
 
-  /** Fails unless every topic has the same number of partitions (topics read side by side, by key). */
-  public static void requireCopartitioned(String bootstrapServers, List<String> topics) {
+  /**
+   * Fails unless every topic has the same number of partitions (topics read side by side, by key).
+   *
+   * @return that number
+   */
+  public static int requireCopartitioned(String bootstrapServers, List<String> topics) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Map<String, Integer> counts = new java.util.TreeMap<>();
       describeOnceKnown(admin, topics).forEach((name, description) -> counts.put(name, description.partitions().size()));
       if (counts.values().stream().distinct().count() > 1) {
         throw new IllegalStateException("these topics must have the same number of partitions: " + counts);
       }
+      return counts.values().iterator().next();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing topics", e);

@@ -22,6 +22,9 @@ import java.time.Duration;
  * @param memberReceiptsMax groups of up to this many members give the sender a receipt per member;
  *     larger ones one receipt for the whole group: delivered once every member has it, read once
  *     every member read it
+ * @param batchedGroupHandoffs a group message reaches each mailbox partition as one hand-off naming
+ *     every member there, not one hand-off per member; off only while a rolling upgrade still runs
+ *     instances that predate {@code Deliver.alsoTo}
  */
 public record MailboxSettings(
     Duration retention,
@@ -32,7 +35,8 @@ public record MailboxSettings(
     int window,
     int maxDevicesPerUser,
     Duration lastSeenInterval,
-    int memberReceiptsMax) {
+    int memberReceiptsMax,
+    boolean batchedGroupHandoffs) {
 
   public MailboxSettings {
     requirePositive(retention, "retention");
@@ -54,27 +58,31 @@ public record MailboxSettings(
 
   public static MailboxSettings defaults() {
     return new MailboxSettings(Duration.ofDays(30), Duration.ofDays(2),
-        Duration.ofSeconds(45), Duration.ofSeconds(5), Duration.ofSeconds(30), 256, 16, Duration.ofSeconds(60), 32);
+        Duration.ofSeconds(45), Duration.ofSeconds(5), Duration.ofSeconds(30), 256, 16, Duration.ofSeconds(60), 32, true);
   }
 
   public MailboxSettings withLease(Duration timeout, Duration checkInterval) {
-    return new MailboxSettings(retention, dedupeTtl, timeout, checkInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax);
+    return new MailboxSettings(retention, dedupeTtl, timeout, checkInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax, batchedGroupHandoffs);
   }
 
   public MailboxSettings withRetention(Duration newRetention, Duration newDedupeTtl) {
-    return new MailboxSettings(newRetention, newDedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax);
+    return new MailboxSettings(newRetention, newDedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax, batchedGroupHandoffs);
   }
 
   public MailboxSettings withWindow(int newWindow) {
-    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, newWindow, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax);
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, newWindow, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax, batchedGroupHandoffs);
   }
 
   public MailboxSettings withLastSeenInterval(Duration interval) {
-    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, interval, memberReceiptsMax);
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, interval, memberReceiptsMax, batchedGroupHandoffs);
   }
 
   public MailboxSettings withMemberReceiptsMax(int max) {
-    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, max);
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, max, batchedGroupHandoffs);
+  }
+
+  public MailboxSettings withBatchedGroupHandoffs(boolean batched) {
+    return new MailboxSettings(retention, dedupeTtl, leaseTimeout, leaseCheckInterval, expiryCheckInterval, window, maxDevicesPerUser, lastSeenInterval, memberReceiptsMax, batched);
   }
 
   private static void requirePositive(Duration d, String name) {

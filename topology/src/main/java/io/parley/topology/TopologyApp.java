@@ -47,7 +47,7 @@ public final class TopologyApp implements AutoCloseable {
 
   private TopologyApp(TopologyConfig config, PrometheusRegistry registry) {
     TopicProvisioner.ensure(config.bootstrapServers(), config.topics().topologyTopics(), config.replicationFactor());
-    TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
+    int mailboxPartitions = TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
         List.of(config.topics().mailbox().name(), config.topics().heartbeats().name(), config.topics().events().name()));
     TopicProvisioner.requireCopartitioned(config.bootstrapServers(),
         List.of(config.topics().groupMessages().name(), config.topics().groupMembers().name(), config.topics().groupReceipts().name()));
@@ -57,6 +57,13 @@ public final class TopologyApp implements AutoCloseable {
       streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics, handoffs.handoffs()),
           streamsProperties(config), new ParleyClientSupplier(handoffs));
     } else {
+      // Hand-offs in the transaction go through Streams' own producer, so the group fan-out groups
+      // members by the configured partition count (the producer path asks the topic's metadata).
+      if (config.mailbox().batchedGroupHandoffs() && mailboxPartitions != config.topics().mailbox().partitions()) {
+        throw new IllegalStateException(config.topics().mailbox().name() + " has " + mailboxPartitions
+            + " partitions but kafka.partitions.mailbox says " + config.topics().mailbox().partitions() + ": set it to "
+            + mailboxPartitions);
+      }
       handoffs = null;
       streams = new KafkaStreams(ParleyTopology.build(config.topics(), config.mailbox(), metrics), streamsProperties(config));
     }

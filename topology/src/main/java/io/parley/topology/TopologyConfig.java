@@ -64,7 +64,8 @@ public record TopologyConfig(
         config.integer("mailbox.window", defaults.window()),
         config.integer("mailbox.max.devices", defaults.maxDevicesPerUser()),
         config.duration("lastseen.interval", defaults.lastSeenInterval()),
-        config.integer("groups.member.receipts.max", defaults.memberReceiptsMax()));
+        config.integer("groups.member.receipts.max", defaults.memberReceiptsMax()),
+        config.bool("groups.handoff.batched", defaults.batchedGroupHandoffs()));
     HandoffMode handoff = HandoffMode.of(config.string("topology.handoff", "producer"));
     return new TopologyConfig(
         config.string("kafka.bootstrap.servers", "127.0.0.1:9092"),

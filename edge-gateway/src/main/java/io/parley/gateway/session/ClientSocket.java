@@ -238,7 +238,7 @@ public final class ClientSocket implements Session.Listener {
       stored = services.producer().group(send.toGroup(), new GroupMessage(message.build(), membersVersion));
     } else {
       message.setConversation(Conversations.direct(user(), send.toUser()));
-      stored = services.producer().mailbox(send.toUser(), new MailboxCommand(new Deliver(new Envelope(message.build()))));
+      stored = services.producer().mailbox(send.toUser(), new MailboxCommand(new Deliver(new Envelope(message.build()), List.of())));
     }
     track(stored, send.id()).thenRun(() -> {
       services.metrics().sendAcked(System.nanoTime() - started);

@@ -11,6 +11,7 @@ import io.parley.schemas.DeviceRegistered;
 import io.parley.schemas.DeviceRemoved;
 import io.parley.schemas.Envelope;
 import io.parley.schemas.MailboxCommand;
+import io.parley.schemas.Receipt;
 import io.parley.schemas.ReceiptStatus;
 import io.parley.schemas.state.DeviceTable;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,7 @@ class AvroSerdeTest {
   @Test
   void shouldRoundTripEveryCommandVariant() {
     AvroSerde<MailboxCommand> serde = AvroSerde.of(MailboxCommand.class);
-    MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message())));
+    MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message()), List.of()));
     MailboxCommand ack = new MailboxCommand(new Ack("phone", 7L, ReceiptStatus.READ, 5L, false));
 
     assertThat(serde.deserialize("t", serde.serialize("t", deliver))).isEqualTo(deliver);
@@ -144,6 +145,34 @@ class AvroSerdeTest {
   }
 
   @Test
+  void shouldDecodeADeliverWrittenBeforeItCouldNameMoreRecipients() throws Exception {
+    Schema v4 = new Schema.Parser().parse(getClass().getResourceAsStream("/avro/history/io.parley.schemas.MailboxCommand.v4.avsc"));
+    Schema deliverV4 = v4.getField("command").schema().getTypes().stream().filter(t -> t.getName().equals("Deliver")).findFirst().orElseThrow();
+    Schema envelopeV4 = deliverV4.getField("envelope").schema();
+    Schema receiptV4 = envelopeV4.getField("payload").schema().getTypes().stream().filter(t -> t.getName().equals("Receipt")).findFirst().orElseThrow();
+    GenericRecord receipt = new GenericData.Record(receiptV4);
+    receipt.put("messageId", "m1");
+    receipt.put("conversation", "dm:alice:bob");
+    receipt.put("by", "bob");
+    receipt.put("status", new GenericData.EnumSymbol(receiptV4.getField("status").schema(), "DELIVERED"));
+    receipt.put("at", 9L);
+    GenericRecord envelope = new GenericData.Record(envelopeV4);
+    envelope.put("payload", receipt);
+    GenericRecord deliver = new GenericData.Record(deliverV4);
+    deliver.put("envelope", envelope);
+    GenericRecord command = new GenericData.Record(v4);
+    command.put("command", deliver);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v4).encode(command);
+
+    MailboxCommand decoded = AvroSerde.of(MailboxCommand.class).decode(toArray(bytes));
+
+    assertThat(decoded.getCommand()).isInstanceOfSatisfying(Deliver.class, d -> {
+      assertThat(d.getAlsoTo()).isEmpty();
+      assertThat(d.getEnvelope().getPayload()).isEqualTo(new Receipt("m1", "dm:alice:bob", "bob", ReceiptStatus.DELIVERED, 9L));
+    });
+  }
+
+  @Test
   void shouldRoundTripDeviceRegistrationAndRemoval() {
     AvroSerde<MailboxCommand> serde = AvroSerde.of(MailboxCommand.class);
     MailboxCommand registered = new MailboxCommand(new DeviceRegistered("tablet", 5L));
@@ -213,7 +242,7 @@ class AvroSerdeTest {
   @Test
   void shouldRefuseATruncatedRecord() {
     AvroSerde<MailboxCommand> serde = AvroSerde.of(MailboxCommand.class);
-    byte[] full = serde.encode(new MailboxCommand(new Deliver(new Envelope(message()))));
+    byte[] full = serde.encode(new MailboxCommand(new Deliver(new Envelope(message()), List.of())));
     byte[] cut = java.util.Arrays.copyOf(full, full.length / 2);
     assertThatThrownBy(() -> serde.decode(cut)).isInstanceOf(SerializationException.class);
   }

@@ -22,7 +22,9 @@ import io.parley.topology.handoff.Handoff;
 import io.parley.topology.handoff.Origins;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -41,6 +43,7 @@ import org.apache.kafka.streams.state.Stores;
  * log and delivered into the mailbox of every other member, where it is a deliverable like any
  * direct message: seq'd, kept until acknowledged, with per-member receipts back to the sender. A
  * message from anyone else is refused with a {@code not_member} notice to the sending device.
+ * Members whose mailboxes share a partition get the message in one hand-off.
  */
 public final class GroupFanout implements Processor<String, SpecificRecord, String, SpecificRecord> {
   public static final String MEMBERS = "group-membership";
@@ -56,6 +59,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
 
   private final Duration dedupeTtl;
   private final int memberReceiptsMax;
+  private final boolean batched;
   private final TopologyMetrics metrics;
   private final Handoff.Factory handoffs;
   private final Topics topics;
@@ -71,6 +75,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
   public GroupFanout(MailboxSettings settings, TopologyMetrics metrics, Handoff.Factory handoffs, Topics topics) {
     this.dedupeTtl = settings.dedupeTtl();
     this.memberReceiptsMax = settings.memberReceiptsMax();
+    this.batched = settings.batchedGroupHandoffs();
     this.metrics = metrics;
     this.handoffs = handoffs;
     this.topics = topics;
@@ -152,7 +157,7 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
   }
 
   private void tell(String sender, Receipt receipt) {
-    mailbox.write(sender, new MailboxCommand(new Deliver(new Envelope(receipt))), context.currentSystemTimeMs(), stamps.next());
+    mailbox.write(sender, new MailboxCommand(new Deliver(new Envelope(receipt), List.of())), context.currentSystemTimeMs(), stamps.next());
   }
 
   /**
@@ -230,11 +235,33 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
     if (recipients.size() > memberReceiptsMax) {
       tallies.put(key, new GroupTally(recipients.size(), 0, 0));
     }
-    MailboxCommand deliver = new MailboxCommand(new Deliver(new Envelope(message)));
-    for (String member : recipients) {
-      mailbox.write(member, deliver, now, stamps.next());
+    Envelope envelope = new Envelope(message);
+    if (batched) {
+      for (List<String> there : byMailboxPartition(recipients)) {
+        Deliver deliver = new Deliver(envelope, new ArrayList<>(there.subList(1, there.size())));
+        mailbox.write(there.get(0), new MailboxCommand(deliver), now, stamps.next());
+      }
+    } else {
+      MailboxCommand deliver = new MailboxCommand(new Deliver(envelope, List.of()));
+      for (String member : recipients) {
+        mailbox.write(member, deliver, now, stamps.next());
+      }
     }
     metrics.fannedOut(recipients.size());
+  }
+
+  /**
+   * The recipients grouped by the mailbox partition each one's key goes to, in member order: one
+   * hand-off per group, keyed by its first member so that it lands in that partition, names the
+   * others in {@code alsoTo}. A 100-member message is then at most one record per partition.
+   */
+  private List<List<String>> byMailboxPartition(List<String> recipients) {
+    int partitions = handoffs.partitions(topics.mailbox());
+    Map<Integer, List<String>> groups = new LinkedHashMap<>();
+    for (String member : recipients) {
+      groups.computeIfAbsent(Handoff.partitionOf(member, partitions), p -> new ArrayList<>()).add(member);
+    }
+    return new ArrayList<>(groups.values());
   }
 
   /** Dedupe keys expire after their TTL; the '~' index sorts after every group id. */

@@ -53,6 +53,12 @@ public final class HandoffProducer implements AutoCloseable {
         return (key, value, timestamp, headers) ->
             send(new ProducerRecord<>(topic.name(), null, timestamp, key, values.serialize(topic.name(), value), headers));
       }
+
+      /** The topic's own count, from the producer's metadata, which also partitions every hand-off. */
+      @Override
+      public int partitions(Topic<String, ?> topic) {
+        return current.producer().partitionsFor(topic.name()).size();
+      }
     };
   }
 

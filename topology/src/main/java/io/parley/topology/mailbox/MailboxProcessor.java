@@ -1,6 +1,7 @@
 package io.parley.topology.mailbox;
 
 import io.parley.kafka.Topics;
+import io.parley.model.Ids;
 import io.parley.model.Conversations;
 import io.parley.schemas.Ack;
 import io.parley.schemas.ChatMessage;
@@ -118,6 +119,16 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
     Object command = record.value().getCommand();
     if (command instanceof Deliver d) {
       deliver(user, d.getEnvelope(), now);
+      // The group fan-out's hand-off names the members in this partition besides the key; it is
+      // the only writer of alsoTo, which nothing but a group message may carry.
+      boolean group = d.getEnvelope().getPayload() instanceof ChatMessage m && m.getGroup() != null;
+      for (String member : d.getAlsoTo()) {
+        if (group && Ids.isUser(member)) {
+          deliver(member, d.getEnvelope(), now);
+        } else {
+          metrics.ignored("invalid_recipient");
+        }
+      }
     } else if (command instanceof Ack a) {
       ack(user, a, now);
     } else if (command instanceof SessionOpened o) {
@@ -253,7 +264,7 @@ public final class MailboxProcessor implements Processor<String, MailboxCommand,
       return;
     }
     Receipt receipt = new Receipt(ref.getMessageId(), ref.getConversation(), user, status, at);
-    MailboxCommand toSender = new MailboxCommand(new Deliver(new Envelope(receipt)));
+    MailboxCommand toSender = new MailboxCommand(new Deliver(new Envelope(receipt), List.of()));
     senders.write(ref.getFrom(), toSender, context.currentSystemTimeMs(), stamps.next());
     metrics.receipt(status.name());
   }

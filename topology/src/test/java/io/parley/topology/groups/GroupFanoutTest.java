@@ -3,13 +3,20 @@ package io.parley.topology.groups;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.schemas.ChatMessage;
+import io.parley.schemas.Deliver;
 import io.parley.schemas.Delivery;
+import io.parley.schemas.Envelope;
 import io.parley.schemas.GroupReceipt;
 import io.parley.schemas.Receipt;
 import io.parley.schemas.ReceiptStatus;
+import io.parley.topology.handoff.Handoff;
 import io.parley.topology.mailbox.MailboxHarness;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -297,7 +304,7 @@ class GroupFanoutTest {
     box.open("bob", "phone", "gw-1", "s-bob", 0);
     box.sendToGroup("alice", GROUP, "m9", "once only");
     TestRecord<String, io.parley.schemas.MailboxCommand> toBob = box.handedOff.stream()
-        .filter(r -> r.key().equals("bob")).findFirst().orElseThrow();
+        .filter(r -> recipients(r).contains("bob")).findFirst().orElseThrow();
 
     // The fan-out's task aborted and replayed: the same stamped hand-off arrives three times.
     box.deliverHandoff(toBob);
@@ -305,6 +312,69 @@ class GroupFanoutTest {
     box.deliverHandoff(toBob);
 
     assertThat(messagesFor(box.deliveries("gw-1"), "bob")).singleElement().satisfies(d -> assertThat(d.getSeq()).isEqualTo(1L));
+  }
+
+  @Test
+  void shouldHandAMessageToEachMailboxPartitionOnceNamingEveryMemberThere() {
+    box.close();
+    box = MailboxHarness.recordingHandoffs(MailboxHarness.defaults());
+    List<String> everyone = IntStream.rangeClosed(1, 40).mapToObj(i -> "member" + i).toList();
+    box.members(GROUP, 1, everyone.toArray(String[]::new));
+    everyone.forEach(user -> box.open(user, "phone", "gw-1", "s-" + user, 0));
+    box.sendToGroup("member1", GROUP, "m11", "hello forty");
+
+    int partitions = box.mailboxPartitions();
+    List<TestRecord<String, io.parley.schemas.MailboxCommand>> handoffs = List.copyOf(box.handedOff);
+    Set<Integer> written = new HashSet<>();
+    for (TestRecord<String, io.parley.schemas.MailboxCommand> handoff : handoffs) {
+      int partition = Handoff.partitionOf(handoff.key(), partitions);
+      assertThat(written.add(partition)).as("one hand-off for partition %d", partition).isTrue();
+      assertThat(recipients(handoff)).allSatisfy(member -> assertThat(Handoff.partitionOf(member, partitions)).isEqualTo(partition));
+    }
+    List<String> others = everyone.subList(1, everyone.size());
+    assertThat(handoffs.stream().flatMap(r -> recipients(r).stream())).containsExactlyInAnyOrderElementsOf(others);
+    assertThat(handoffs).hasSizeLessThanOrEqualTo(partitions);
+
+    handoffs.forEach(box::deliverHandoff);
+    List<Delivery> out = box.deliveries("gw-1");
+    for (String member : others) {
+      assertThat(messagesFor(out, member)).as(member).singleElement().satisfies(d -> assertThat(d.getSeq()).isEqualTo(1L));
+    }
+    assertThat(messagesFor(out, "member1")).isEmpty();
+  }
+
+  @Test
+  void shouldHandAMessageToEveryMemberOnItsOwnWithBatchingOff() {
+    box.close();
+    box = MailboxHarness.recordingHandoffs(MailboxHarness.defaults().withBatchedGroupHandoffs(false));
+    List<String> everyone = IntStream.rangeClosed(1, 20).mapToObj(i -> "member" + i).toList();
+    box.members(GROUP, 1, everyone.toArray(String[]::new));
+    box.sendToGroup("member1", GROUP, "m12", "one each");
+
+    assertThat(box.handedOff).hasSize(19).allSatisfy(r -> assertThat(recipients(r)).containsExactly(r.key()));
+  }
+
+  @Test
+  void shouldIgnoreMoreRecipientsOnADirectMessage() {
+    ChatMessage direct = ChatMessage.newBuilder().setId("d1").setFrom("alice").setFromDevice("phone")
+        .setConversation(io.parley.model.Conversations.direct("alice", "bob")).setBody("just bob").setSentAt(box.now()).build();
+    box.command("bob", new io.parley.schemas.MailboxCommand(new Deliver(new Envelope(direct), List.of("carol", "dave"))));
+
+    List<Delivery> out = box.deliveries("gw-1");
+    assertThat(messagesFor(out, "bob")).hasSize(1);
+    assertThat(messagesFor(out, "carol")).isEmpty();
+    assertThat(messagesFor(out, "dave")).isEmpty();
+  }
+
+  /** The members a recorded mailbox hand-off puts a message into: its key, then alsoTo. */
+  private static List<String> recipients(TestRecord<String, io.parley.schemas.MailboxCommand> handoff) {
+    if (!(handoff.value().getCommand() instanceof Deliver d)) {
+      return List.of();
+    }
+    List<String> all = new ArrayList<>();
+    all.add(handoff.key());
+    all.addAll(d.getAlsoTo());
+    return all;
   }
 
   @Test

@@ -183,7 +183,7 @@ public final class MailboxHarness implements AutoCloseable {
   public void send(String from, String to, String id, String body) {
     ChatMessage message = ChatMessage.newBuilder().setId(id).setFrom(from).setFromDevice("phone")
         .setConversation(Conversations.direct(from, to)).setBody(body).setSentAt(now()).build();
-    mailbox.pipeInput(to, new MailboxCommand(new Deliver(new Envelope(message))));
+    mailbox.pipeInput(to, new MailboxCommand(new Deliver(new Envelope(message), List.of())));
   }
 
   public void members(String group, long version, String... members) {
@@ -212,6 +212,15 @@ public final class MailboxHarness implements AutoCloseable {
   /** A cumulative ack: the device has everything up to {@code seq} (read: the user saw it all). */
   public void ackUpTo(String user, String device, long seq, ReceiptStatus status) {
     mailbox.pipeInput(user, new MailboxCommand(new Ack(device, seq, status, now(), true)));
+  }
+
+  /** Any command into a user's mailbox, as a writer of the mailbox topic would put it. */
+  public void command(String user, MailboxCommand command) {
+    mailbox.pipeInput(user, command);
+  }
+
+  public int mailboxPartitions() {
+    return topics.mailbox().partitions();
   }
 
   /** Delivers a recorded hand-off into the mailbox topic, as the hand-off producer would. */

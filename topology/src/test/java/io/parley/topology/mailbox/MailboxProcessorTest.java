@@ -817,7 +817,7 @@ class MailboxProcessorTest {
   void shouldForgetTheLeastRecentlyActiveOfflineDeviceWhenTheTableIsFull() {
     MailboxSettings two = new MailboxSettings(java.time.Duration.ofDays(30), java.time.Duration.ofDays(1),
         java.time.Duration.ofSeconds(45), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), 256, 2,
-        java.time.Duration.ofSeconds(60), 32);
+        java.time.Duration.ofSeconds(60), 32, true);
     restartWith(two);
     box.open("bob", "old", "gw-1", "s1", 0);
     box.close("bob", "old", "s1");
