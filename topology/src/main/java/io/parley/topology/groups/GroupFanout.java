@@ -236,16 +236,10 @@ public final class GroupFanout implements Processor<String, SpecificRecord, Stri
       tallies.put(key, new GroupTally(recipients.size(), 0, 0));
     }
     Envelope envelope = new Envelope(message);
-    if (batched) {
-      for (List<String> there : byMailboxPartition(recipients)) {
-        Deliver deliver = new Deliver(envelope, new ArrayList<>(there.subList(1, there.size())));
-        mailbox.write(there.get(0), new MailboxCommand(deliver), now, stamps.next());
-      }
-    } else {
-      MailboxCommand deliver = new MailboxCommand(new Deliver(envelope, List.of()));
-      for (String member : recipients) {
-        mailbox.write(member, deliver, now, stamps.next());
-      }
+    List<List<String>> byHandoff = batched ? byMailboxPartition(recipients) : recipients.stream().map(List::of).toList();
+    for (List<String> there : byHandoff) {
+      Deliver deliver = new Deliver(envelope, new ArrayList<>(there.subList(1, there.size())));
+      mailbox.write(there.get(0), new MailboxCommand(deliver), now, stamps.next());
     }
     metrics.fannedOut(recipients.size());
   }
